@@ -1,0 +1,444 @@
+//! What each bundle entry is: its `ArtifactKind`, decided from the path and
+//! by sniffing the first lines, because customers name files anything
+//! (`notes.txt` holding kubelet lines is a kubelet log).
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of an artifact. The kebab-case names are part of the JSON report contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArtifactKind {
+    KubeletLog,
+    RuntimeLog,
+    PodDescribe,
+    Events,
+    PodJson,
+    PodList,
+    NodeList,
+    Mountinfo,
+    Mounts,
+    Packages,
+    PackageHistory,
+    OsRelease,
+    Uname,
+    Dmesg,
+    Df,
+    Version,
+    Hostname,
+    Config,
+    OtherLog,
+    Skipped,
+}
+
+impl ArtifactKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtifactKind::KubeletLog => "kubelet-log",
+            ArtifactKind::RuntimeLog => "runtime-log",
+            ArtifactKind::PodDescribe => "pod-describe",
+            ArtifactKind::Events => "events",
+            ArtifactKind::PodJson => "pod-json",
+            ArtifactKind::PodList => "pod-list",
+            ArtifactKind::NodeList => "node-list",
+            ArtifactKind::Mountinfo => "mountinfo",
+            ArtifactKind::Mounts => "mounts",
+            ArtifactKind::Packages => "packages",
+            ArtifactKind::PackageHistory => "package-history",
+            ArtifactKind::OsRelease => "os-release",
+            ArtifactKind::Uname => "uname",
+            ArtifactKind::Dmesg => "dmesg",
+            ArtifactKind::Df => "df",
+            ArtifactKind::Version => "version",
+            ArtifactKind::Hostname => "hostname",
+            ArtifactKind::Config => "config",
+            ArtifactKind::OtherLog => "other-log",
+            ArtifactKind::Skipped => "skipped",
+        }
+    }
+
+    /// Kinds read whole and parsed into facts (small by nature), as opposed to
+    /// logs, which are streamed through the matcher block by block.
+    pub fn is_structured(self) -> bool {
+        matches!(
+            self,
+            ArtifactKind::PodDescribe
+                | ArtifactKind::Events
+                | ArtifactKind::PodJson
+                | ArtifactKind::PodList
+                | ArtifactKind::NodeList
+                | ArtifactKind::Mountinfo
+                | ArtifactKind::Mounts
+                | ArtifactKind::Packages
+                | ArtifactKind::PackageHistory
+                | ArtifactKind::OsRelease
+                | ArtifactKind::Uname
+                | ArtifactKind::Df
+                | ArtifactKind::Version
+                | ArtifactKind::Hostname
+                | ArtifactKind::Config
+        )
+    }
+
+    /// Kinds whose text the rule signals may search.
+    pub fn is_scanned(self) -> bool {
+        !matches!(
+            self,
+            ArtifactKind::Skipped
+                | ArtifactKind::Mountinfo
+                | ArtifactKind::Mounts
+                | ArtifactKind::Packages
+                | ArtifactKind::OsRelease
+                | ArtifactKind::Uname
+                | ArtifactKind::Df
+                | ArtifactKind::Hostname
+        )
+    }
+}
+
+/// Lowercased file name without rotation or compression suffixes
+/// (`kubelet.log.1.gz` -> `kubelet.log`).
+fn base_name(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let mut name = name.as_str();
+    loop {
+        let before = name;
+        for suffix in [".gz", ".xz", ".zst", ".tailed"] {
+            if let Some(s) = name.strip_suffix(suffix) {
+                name = s;
+            }
+        }
+        if let Some((stem, tail)) = name.rsplit_once('.') {
+            if !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()) {
+                name = stem;
+            }
+        }
+        if name == before {
+            break;
+        }
+    }
+    name.to_string()
+}
+
+/// Classify an entry from its bundle-relative path and the start of its content.
+pub fn classify(path: &str, head: &[u8]) -> ArtifactKind {
+    if looks_binary(head) {
+        return ArtifactKind::Skipped;
+    }
+    let text = String::from_utf8_lossy(&head[..head.len().min(16 * 1024)]);
+    // Content first: it is what the file really is.
+    if let Some(kind) = sniff(&text) {
+        return kind;
+    }
+    by_path(path, &text).unwrap_or(ArtifactKind::OtherLog)
+}
+
+/// A NUL byte in the first block or mostly non-text bytes: not a log.
+fn looks_binary(head: &[u8]) -> bool {
+    let sample = &head[..head.len().min(8192)];
+    if sample.is_empty() {
+        return false;
+    }
+    if sample.contains(&0) {
+        return true;
+    }
+    let odd = sample
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) || b == 0x7f)
+        .count();
+    odd * 10 > sample.len()
+}
+
+fn first_lines(text: &str, n: usize) -> impl Iterator<Item = &str> {
+    text.lines().filter(|l| !l.trim().is_empty()).take(n)
+}
+
+fn sniff(text: &str) -> Option<ArtifactKind> {
+    let trimmed = text.trim_start();
+    let first = first_lines(text, 1).next().unwrap_or("");
+    // kubectl describe pod
+    if first.starts_with("Name:") && text.contains("\nNamespace:") && text.contains("\nContainers:")
+    {
+        return Some(ArtifactKind::PodDescribe);
+    }
+    // kubectl get events (text table)
+    if (first.starts_with("LAST SEEN") || first.starts_with("NAMESPACE   LAST SEEN"))
+        || (first.starts_with("NAMESPACE")
+            && first.contains("LAST SEEN")
+            && first.contains("REASON"))
+    {
+        return Some(ArtifactKind::Events);
+    }
+    if first.starts_with("NAME") && first.contains("STATUS") && first.contains("ROLES") {
+        return Some(ArtifactKind::NodeList);
+    }
+    if (first.starts_with("NAME") || first.starts_with("NAMESPACE"))
+        && first.contains(" READY ")
+        && first.contains(" STATUS ")
+    {
+        return Some(ArtifactKind::PodList);
+    }
+    // kata-runtime --version / kata-env, containerd --version, k0s version...
+    if first.starts_with("kata-runtime")
+        || text.contains("[Runtime.Version]")
+        || first.starts_with("containerd ")
+            && first.contains("containerd")
+            && first.split_whitespace().count() <= 4
+    {
+        return Some(ArtifactKind::Version);
+    }
+    if trimmed.starts_with('{')
+        || trimmed.starts_with("apiVersion:")
+        || trimmed.starts_with("kind:")
+    {
+        let head = &trimmed[..trimmed.len().min(4096)];
+        if head.contains("\"EventList\"") || head.contains("kind: EventList") {
+            return Some(ArtifactKind::Events);
+        }
+        if head.contains("\"NodeList\"") || head.contains("kind: NodeList") {
+            return Some(ArtifactKind::NodeList);
+        }
+        if head.contains("\"PodList\"")
+            || head.contains("kind: PodList")
+            || head.contains("\"kind\": \"Pod\"")
+            || head.contains("kind: Pod\n")
+        {
+            return Some(ArtifactKind::PodJson);
+        }
+    }
+    if is_mountinfo(text) {
+        return Some(ArtifactKind::Mountinfo);
+    }
+    if first.starts_with("Desired=Unknown/Install") {
+        return Some(ArtifactKind::Packages);
+    }
+    if first.starts_with("Client Version:") || first.starts_with("Server Version:") {
+        return Some(ArtifactKind::Version);
+    }
+    if first.starts_with("Linux ") && first.contains(" SMP") {
+        return Some(ArtifactKind::Uname);
+    }
+    let lines: Vec<&str> = first_lines(text, 40).collect();
+    if !lines.is_empty() {
+        let klog = lines
+            .iter()
+            .filter(|l| l.contains("kubelet") || l.contains("kubenswrapper"))
+            .count();
+        let klog_hdr = lines
+            .iter()
+            .filter(|l| crate::records::has_klog_header(l))
+            .count();
+        if klog * 3 >= lines.len()
+            && klog > 0
+            && lines.iter().any(|l| crate::records::has_klog_header(l))
+        {
+            return Some(ArtifactKind::KubeletLog);
+        }
+        let runtime = lines
+            .iter()
+            .filter(|l| {
+                l.contains("containerd[")
+                    || l.contains("crio[")
+                    || l.contains("dockerd[")
+                    || l.contains("[adaptor/")
+                    || l.contains("kata")
+            })
+            .count();
+        if runtime * 3 >= lines.len() && runtime > 0 {
+            return Some(ArtifactKind::RuntimeLog);
+        }
+        // A plain klog file (no journald prefix) whose lines are kubelet's.
+        if klog_hdr * 2 >= lines.len() && text.contains(".go:") {
+            let kubeletish = [
+                "kubelet",
+                "volume",
+                "pod",
+                "SyncLoop",
+                "reconciler",
+                "operationExecutor",
+            ];
+            if kubeletish.iter().any(|w| text.contains(w)) {
+                return Some(ArtifactKind::KubeletLog);
+            }
+        }
+        let dmesg = lines.iter().filter(|l| is_dmesg_line(l)).count();
+        if dmesg * 2 >= lines.len() {
+            return Some(ArtifactKind::Dmesg);
+        }
+    }
+    None
+}
+
+fn is_dmesg_line(l: &str) -> bool {
+    let l = l.trim_start();
+    if let Some(rest) = l.strip_prefix('[') {
+        let num: String = rest.chars().take_while(|c| *c != ']').collect();
+        let num = num.trim();
+        return !num.is_empty() && num.chars().all(|c| c.is_ascii_digit() || c == '.');
+    }
+    l.contains(" kernel: ")
+}
+
+fn is_mountinfo(text: &str) -> bool {
+    let lines: Vec<&str> = first_lines(text, 5).collect();
+    !lines.is_empty()
+        && lines.iter().all(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            f.len() >= 10
+                && f[0].bytes().all(|b| b.is_ascii_digit())
+                && f[1].bytes().all(|b| b.is_ascii_digit())
+                && f[2].contains(':')
+                && f.contains(&"-")
+        })
+}
+
+fn by_path(path: &str, text: &str) -> Option<ArtifactKind> {
+    let name = base_name(path);
+    let lower = path.to_ascii_lowercase();
+    let first = first_lines(text, 1).next().unwrap_or("");
+    let kind = match name.as_str() {
+        "mountinfo" => ArtifactKind::Mountinfo,
+        "mounts" | "mount" | "mount.txt" | "mount_-l" | "mount-l.txt" => ArtifactKind::Mounts,
+        "os-release" | "osrelease" | "os_release" | "redhat-release" | "lsb-release" => {
+            ArtifactKind::OsRelease
+        }
+        "hostname" | "hostname.txt" => ArtifactKind::Hostname,
+        "uname" | "uname_-a" | "uname.txt" | "uname-a.txt" => ArtifactKind::Uname,
+        "dmesg" | "dmesg_-t" | "dmesg.txt" | "journalctl-dmesg.txt" => ArtifactKind::Dmesg,
+        "df" | "df.txt" | "df_-h" | "df_-al_-x_autofs" => ArtifactKind::Df,
+        "installed-rpms" | "installed-debs" | "packages-rpm" | "packages-dpkg" => {
+            ArtifactKind::Packages
+        }
+        "pacman.log" | "history.log" | "dnf.log" | "yum.log" | "dpkg.log" => {
+            ArtifactKind::PackageHistory
+        }
+        "kata-env" | "kata-env.txt" | "version.txt" | "versions" | "version" => {
+            ArtifactKind::Version
+        }
+        _ => {
+            let rpm = name.contains("rpm") && name.contains("-qa");
+            let dpkg = name.contains("dpkg") && name.contains("-l");
+            let pacman = name.starts_with("pacman") && name.contains("-q");
+            let apk = name.contains("apk") && name.contains("info");
+            if rpm || dpkg || pacman || apk {
+                ArtifactKind::Packages
+            } else if name.contains("describe") && lower.contains("pod") {
+                ArtifactKind::PodDescribe
+            } else if name.contains("events") {
+                ArtifactKind::Events
+            } else if name.contains("kubelet")
+                || name.contains("kubenswrapper")
+                || name.contains("k0s")
+                || name.contains("k3s")
+                || name.contains("rke2")
+            {
+                ArtifactKind::KubeletLog
+            } else if name.contains("containerd")
+                || name.contains("crio")
+                || name.contains("docker")
+                || name.contains("kata")
+                || name.contains("cloud-api-adaptor")
+                || name.contains("caa")
+            {
+                ArtifactKind::RuntimeLog
+            } else if name.ends_with(".toml")
+                || name.ends_with(".conf")
+                || name.ends_with(".yaml")
+                || name.ends_with(".yml")
+            {
+                ArtifactKind::Config
+            } else if name.contains("version") {
+                ArtifactKind::Version
+            } else {
+                return None;
+            }
+        }
+    };
+    // A package list named by the command that wrote it still has to look like one.
+    if kind == ArtifactKind::Packages && first.is_empty() {
+        return Some(ArtifactKind::Packages);
+    }
+    Some(kind)
+}
+
+/// Text that looks like a package list whatever its name: `name-version-release.arch` rows.
+pub fn looks_like_rpm_list(text: &str) -> bool {
+    let lines: Vec<&str> = first_lines(text, 20).collect();
+    lines.len() >= 3
+        && lines.iter().all(|l| {
+            let w = l.split_whitespace().next().unwrap_or("");
+            w.matches('-').count() >= 2
+                && (w.ends_with(".x86_64")
+                    || w.ends_with(".noarch")
+                    || w.ends_with(".aarch64")
+                    || w.ends_with(".i686")
+                    || w.contains(".el")
+                    || w.contains(".fc"))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotated_and_compressed_names_keep_their_kind() {
+        assert_eq!(base_name("node/kubelet.log.1.gz"), "kubelet.log");
+        assert_eq!(base_name("a/b/mountinfo"), "mountinfo");
+    }
+
+    #[test]
+    fn a_notes_file_holding_kubelet_lines_is_a_kubelet_log() {
+        let head = b"E0418 08:42:39.991535    1187 mount_linux.go:184] Mount failed: exit status 32\nI0418 08:42:40.1    1187 reconciler.go:254] operationExecutor.MountVolume started for volume\n";
+        assert_eq!(classify("notes.txt", head), ArtifactKind::KubeletLog);
+    }
+
+    #[test]
+    fn journald_kubelet_lines_are_a_kubelet_log_whatever_the_name() {
+        let head = b"Feb 03 06:10:31 k8s-node-7 kubelet[1342]: I0203 06:10:31.703355    1342 server.go:416] Version: v1.17.17\n";
+        assert_eq!(
+            classify(
+                "sos_commands/logs/journalctl_--no-pager_--unit_kubelet",
+                head
+            ),
+            ArtifactKind::KubeletLog
+        );
+    }
+
+    #[test]
+    fn mountinfo_is_recognised_by_content() {
+        let head = b"18 41 0:17 / /sys rw,nosuid shared:6 - sysfs sysfs rw\n19 41 0:3 / /proc rw shared:5 - proc proc rw\n";
+        assert_eq!(classify("whatever.txt", head), ArtifactKind::Mountinfo);
+    }
+
+    #[test]
+    fn binary_content_is_skipped_even_with_a_log_name() {
+        let head = b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00";
+        assert_eq!(classify("kubelet.log", head), ArtifactKind::Skipped);
+    }
+
+    #[test]
+    fn dpkg_list_and_describe_are_sniffed() {
+        assert_eq!(
+            classify(
+                "x",
+                b"Desired=Unknown/Install/Remove/Purge/Hold\n| Status=Not\n"
+            ),
+            ArtifactKind::Packages
+        );
+        assert_eq!(
+            classify(
+                "x",
+                b"Name:             reports-0\nNamespace:        finance\nContainers:\n"
+            ),
+            ArtifactKind::PodDescribe
+        );
+    }
+
+    #[test]
+    fn rpm_qa_output_is_recognised_by_name() {
+        assert_eq!(
+            classify("node/rpm-qa.txt", b"gmp-6.0.0-15.el7.x86_64\n"),
+            ArtifactKind::Packages
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! podmortem: an offline analyzer for Kubernetes support bundles.
+//!
+//! The pipeline, one module per stage (DESIGN.md):
+//!
+//! ```text
+//! ingest   (reader thread)  archive / directory -> entries -> line-aligned blocks
+//! classify                  each entry's ArtifactKind, by content and path
+//! parse                     structured artifacts -> facts (packages, mounts, pods, events, versions)
+//! records / scan            blocks -> prefilter hits -> joined records -> signal hits
+//! layout                    which node each artifact belongs to, and its name
+//! rules::evaluate           hits + facts -> findings (confirmed / probable) and ruled-out rules
+//! report                    one Report value -> JSON, Markdown, HTML
+//! batch                     a folder of bundles -> one report each, in parallel, plus an index
+//! ```
+
+pub mod batch;
+pub mod classify;
+pub mod ingest;
+pub mod layout;
+pub mod parse;
+pub mod records;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod version;
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+use std::sync::mpsc::sync_channel;
+
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use classify::ArtifactKind;
+use ingest::{IngestError, Limits, Sink};
+use report::model::{BundleInfo, Environment, NodeInfo, Report, RulesInfo, SCHEMA};
+use rules::load::RulePack;
+use rules::matcher::Matcher;
+
+/// How one analysis runs.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub limits: Limits,
+}
+
+#[derive(Debug, Error)]
+pub enum Error {
+    /// The input could not be read at all (exit code 3).
+    #[error("{0}")]
+    Input(#[from] IngestError),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("internal error: the reader thread stopped unexpectedly")]
+    ReaderPanicked,
+}
+
+/// Chunks in flight between the reader and the analysis thread: bounds memory
+/// (about this many blocks) while letting inflate run ahead of matching.
+const CHANNEL_DEPTH: usize = 8;
+
+/// Analyze one bundle (archive, compressed file, or extracted directory).
+pub fn analyze(
+    input: &Path,
+    pack: &RulePack,
+    matcher: &Matcher,
+    options: &Options,
+) -> Result<Report, Error> {
+    // Fail early, with the path, when the input cannot be opened at all.
+    std::fs::metadata(input).map_err(|source| IngestError::Open {
+        path: input.to_path_buf(),
+        source,
+    })?;
+    let (tx, rx) = sync_channel(CHANNEL_DEPTH);
+    let limits = options.limits.clone();
+    let input_owned = input.to_path_buf();
+    let reader = std::thread::spawn(move || {
+        let mut sink = Sink::new(tx, limits);
+        ingest::read_input(&input_owned, &mut sink)
+    });
+    let mut scanner = scan::Scanner::new(pack, matcher);
+    for chunk in rx {
+        scanner.feed(chunk);
+    }
+    let read_result = reader.join().map_err(|_| Error::ReaderPanicked)?;
+    let mut obs = scanner.finish();
+    match read_result {
+        Ok(()) => {}
+        // Nothing at all could be read: the input is unreadable.
+        Err(e) if obs.inventory.is_empty() => return Err(Error::Input(e)),
+        Err(e) => obs.warnings.push(format!("reading stopped: {e}")),
+    }
+    let layout = layout::resolve(&obs.artifacts);
+    let (findings, ruled_out) = rules::evaluate::evaluate(pack, &obs, &layout);
+    let environment = environment(&obs, &layout);
+    let bundle = bundle_info(input, &obs)?;
+    obs.inventory.sort_by(|a, b| a.path.cmp(&b.path));
+    let verdict = verdict(&findings);
+    Ok(Report {
+        schema: SCHEMA,
+        verdict,
+        bundle,
+        environment,
+        findings,
+        ruled_out,
+        unrecognized: Vec::new(),
+        inventory: obs.inventory,
+        warnings: obs.warnings,
+        rules: RulesInfo {
+            count: pack.rules.len(),
+            sha256: pack.hash.clone(),
+        },
+    })
+}
+
+fn verdict(findings: &[report::model::Finding]) -> String {
+    let causes: Vec<&report::model::Finding> = findings
+        .iter()
+        .filter(|f| f.severity != "low" && f.severity != "info")
+        .collect();
+    if causes.is_empty() {
+        return match findings.len() {
+            0 => "No known failure found.".to_string(),
+            n => format!("No root cause found; {n} low-severity symptom(s) listed below."),
+        };
+    }
+    let parts: Vec<String> = causes
+        .iter()
+        .map(|f| {
+            let on = f.affected.nodes.join(", ");
+            if on.is_empty() {
+                format!("{} ({})", f.title, f.confidence)
+            } else {
+                format!("{} on {on} ({})", f.title, f.confidence)
+            }
+        })
+        .collect();
+    format!("{} root cause(s) found: {}", causes.len(), parts.join("; "))
+}
+
+fn environment(obs: &scan::Observations, layout: &layout::Layout) -> Environment {
+    let mut kubernetes = BTreeSet::new();
+    for a in &obs.artifacts {
+        for v in &a.versions {
+            if v.component == "kubernetes" {
+                kubernetes.insert(v.version.clone());
+            }
+        }
+    }
+    let statuses: Vec<&parse::NodeStatus> =
+        obs.artifacts.iter().flat_map(|a| a.nodes.iter()).collect();
+    let nodes = layout
+        .nodes
+        .iter()
+        .map(|n| {
+            let mut info = NodeInfo {
+                name: n.name.clone(),
+                named_by: n.named_by.clone(),
+                ..NodeInfo::default()
+            };
+            for &i in &n.artifacts {
+                let Some(a) = obs.artifacts.get(i) else {
+                    continue;
+                };
+                match a.kind {
+                    Some(ArtifactKind::Packages) if !a.packages.is_empty() => {
+                        info.package_list.get_or_insert_with(|| a.path.clone());
+                        info.packages += a.packages.iter().filter(|p| p.installed).count();
+                    }
+                    Some(ArtifactKind::Mountinfo) => {
+                        info.mountinfo.get_or_insert_with(|| a.path.clone());
+                    }
+                    Some(ArtifactKind::KubeletLog) | Some(ArtifactKind::RuntimeLog) => {
+                        info.logs.push(a.path.clone())
+                    }
+                    _ => {}
+                }
+                if let Some(os) = &a.os {
+                    if info.os.is_none() {
+                        info.os =
+                            os.pretty_name
+                                .clone()
+                                .or_else(|| match (&os.id, &os.version_id) {
+                                    (Some(id), Some(v)) => Some(format!("{id} {v}")),
+                                    (Some(id), None) => Some(id.clone()),
+                                    _ => None,
+                                });
+                    }
+                }
+                for v in &a.versions {
+                    match v.component.as_str() {
+                        "kernel" => {
+                            info.kernel.get_or_insert_with(|| v.version.clone());
+                        }
+                        "kubernetes" => {
+                            info.kubernetes.get_or_insert_with(|| v.version.clone());
+                        }
+                        "containerd" | "docker" | "cri-o" => {
+                            info.runtime
+                                .get_or_insert_with(|| format!("{} {}", v.component, v.version));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            info.status = statuses
+                .iter()
+                .find(|s| s.name == n.name && !s.is_ready())
+                .map(|s| s.status.clone());
+            info
+        })
+        .collect();
+    Environment {
+        nodes,
+        kubernetes: kubernetes.into_iter().collect(),
+    }
+}
+
+/// The bundle's identity: a file's sha256, or for a directory a hash of its entries' paths and sizes.
+fn bundle_info(input: &Path, obs: &scan::Observations) -> Result<BundleInfo, Error> {
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| input.display().to_string());
+    let io_err = |source| Error::Io {
+        path: input.display().to_string(),
+        source,
+    };
+    let mut hasher = Sha256::new();
+    let bytes = if input.is_dir() {
+        let mut entries: Vec<(&str, u64)> = obs
+            .inventory
+            .iter()
+            .map(|e| (e.path.as_str(), e.bytes))
+            .collect();
+        entries.sort();
+        for (p, b) in &entries {
+            hasher.update(p.as_bytes());
+            hasher.update(b.to_le_bytes());
+        }
+        entries.iter().map(|(_, b)| b).sum()
+    } else {
+        let mut f = std::fs::File::open(input).map_err(io_err)?;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut total = 0u64;
+        loop {
+            let n = f.read(&mut buf).map_err(io_err)?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            hasher.update(buf.get(..n).unwrap_or_default());
+        }
+        total
+    };
+    Ok(BundleInfo {
+        name,
+        bytes,
+        sha256: hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    })
+}

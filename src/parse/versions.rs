@@ -1,0 +1,656 @@
+//! Component versions: small version artifacts (`kubectl version`, `uname`,
+//! `containerd --version`, `kata-runtime kata-env`, ...) and version statements
+//! inside log lines.
+//!
+//! Versions are kept as printed except for a leading `v` before a digit, so
+//! `v1.28.3+k3s1` becomes `1.28.3+k3s1` and distribution suffixes survive for
+//! the rules that need them.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::VersionFact;
+
+/// Every version stated in a version artifact, server-side Kubernetes first
+/// (`kubectl version` prints the client first, but the server is the one rules
+/// want), then the rest in file order. Identical (component, version) pairs are
+/// reported once. Never panics; text with no version gives an empty Vec.
+pub fn parse(text: &str) -> Vec<VersionFact> {
+    let trimmed = text.trim_start();
+    let facts = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        match serde_json::from_str::<Value>(trimmed) {
+            Ok(v) => from_json(&v, text),
+            Err(_) => from_lines(text),
+        }
+    } else {
+        from_lines(text)
+    };
+    let mut out: Vec<VersionFact> = Vec::new();
+    for f in facts {
+        if !out
+            .iter()
+            .any(|o| o.component == f.component && o.version == f.version)
+        {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The version a single log line states, for lines the log scanner already
+/// picked: kubelet start-up (`Version: v1.17.17`, `"Kubelet version"
+/// kubeletVersion="v1.29.4"`), the kubelet's `"Container runtime initialized"`,
+/// containerd's `starting containerd`, and kata agent/runtime lines. `line` is
+/// 0; the caller knows where the line came from.
+pub fn from_log_line(line: &str) -> Option<VersionFact> {
+    let fact = |component: &str, version: &str| VersionFact {
+        component: component.to_string(),
+        version: strip_v(version),
+        line: 0,
+    };
+    if let Some(c) = cap(kubelet_version_re(), line) {
+        return Some(fact("kubernetes", c.get(1)?.as_str()));
+    }
+    if line.contains("Container runtime initialized") {
+        let c = cap(runtime_initialized_re(), line)?;
+        let runtime = c.get(1)?.as_str();
+        let version = cap(version_field_re(), line)?.get(1)?.as_str().to_string();
+        return Some(fact(&runtime_component(runtime), &version));
+    }
+    if line.contains("starting containerd") {
+        let c = cap(version_field_re(), line)?;
+        return Some(fact("containerd", c.get(1)?.as_str()));
+    }
+    if line.to_ascii_lowercase().contains("kata") {
+        let c = cap(kata_log_re(), line)?;
+        let v = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?;
+        return Some(fact("kata", v.as_str()));
+    }
+    if let Some(c) = cap(klog_version_re(), line) {
+        return Some(fact("kubernetes", c.get(1)?.as_str()));
+    }
+    None
+}
+
+fn regex(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
+    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
+}
+
+fn cap<'t>(re: Option<&Regex>, text: &'t str) -> Option<regex::Captures<'t>> {
+    re?.captures(text)
+}
+
+macro_rules! lazy_re {
+    ($name:ident, $pattern:expr) => {
+        fn $name() -> Option<&'static Regex> {
+            static RE: OnceLock<Option<Regex>> = OnceLock::new();
+            regex(&RE, $pattern)
+        }
+    };
+}
+
+// `kubectl version`: old `version.Info{... GitVersion:"v1.17.17" ...}` and new `v1.29.4`.
+lazy_re!(kubectl_line_re, r"^\s*(Client|Server) Version:\s*(.*)$");
+lazy_re!(go_struct_version_re, r#"GitVersion:"([^"]+)""#);
+lazy_re!(bare_version_re, r"^(v?\d+\.\d+[^\s,]*)");
+// `-o yaml` / pretty `-o json`, also when the JSON does not parse as a whole.
+lazy_re!(
+    git_version_re,
+    r#"^\s*"?gitVersion"?\s*:\s*"?(v?\d[^",\s]*)"?"#
+);
+lazy_re!(block_re, r#"^\s*"?(serverVersion|clientVersion)"?\s*:"#);
+// kata: `kata-runtime  : 3.2.0`, the shim's `--version`, kata-env TOML.
+lazy_re!(kata_runtime_re, r"^\s*kata-runtime\s*:\s*(\S+)");
+lazy_re!(
+    kata_shim_re,
+    r"^Kata Containers containerd shim.*\bversion:\s*([^,\s]+)"
+);
+lazy_re!(toml_section_re, r"^\s*\[([^\]]+)\]\s*$");
+lazy_re!(toml_semver_re, r#"^\s*Semver\s*=\s*"([^"]+)""#);
+lazy_re!(toml_kernel_re, r#"^\s*Kernel\s*=\s*"([^"]+)""#);
+// `k3s --version`, `rke2 --version`, and `k0s version` (a bare `v1.30.1+k0s.0`).
+lazy_re!(distro_re, r"^\s*(?:k3s|rke2) version (v?\d+\.\d+\S*)");
+lazy_re!(k0s_re, r"^\s*(v?\d+\.\d+\.\d+\+k0s\S*)\s*$");
+// `containerd containerd.io 1.6.31 e377cd56...` / `containerd github.com/containerd/containerd v1.7.13 7c3a...`.
+lazy_re!(containerd_re, r"^\s*containerd\s+\S+\s+(v?\d+\.\d+\S*)");
+// `crictl version`: `RuntimeName:  containerd` then `RuntimeVersion:  v1.7.11-k3s2`.
+lazy_re!(runtime_name_re, r"^\s*RuntimeName:\s*(\S+)");
+lazy_re!(runtime_version_re, r"^\s*RuntimeVersion:\s*(\S+)");
+// `crio version`: `crio version 1.18.3` (old first line) and `Version:  1.28.1`.
+lazy_re!(crio_first_re, r"^\s*crio version (\d\S*)");
+lazy_re!(col0_version_re, r"^Version:\s+(\S+)");
+// `docker --version` and the Server block of `docker version`.
+lazy_re!(docker_short_re, r"^\s*Docker version ([^,\s]+)");
+lazy_re!(indented_version_re, r"^\s+Version:\s+(\S+)");
+// `uname -a` and a lone `uname -r`.
+lazy_re!(uname_a_re, r"^Linux\s+\S+\s+(\d+\.\d+\S*)\s+#");
+lazy_re!(kernel_release_re, r"^\d+\.\d+\.\d+-[0-9A-Za-z._+~-]+$");
+
+// Log lines.
+lazy_re!(
+    kubelet_version_re,
+    r#""Kubelet version"\s+kubeletVersion="([^"]+)""#
+);
+lazy_re!(
+    klog_version_re,
+    r"(?:^|\]\s+|\s)Version:\s+(v\d+\.\d+\.\d+[^\s\x22]*)"
+);
+lazy_re!(runtime_initialized_re, r#"containerRuntime="([^"]+)""#);
+lazy_re!(version_field_re, r#"(?:^|\s)version="?(v?\d[^"\s]*)"?"#);
+lazy_re!(
+    kata_log_re,
+    r#""version"\s*:\s*"(v?\d[^"]*)"|kata-agent version:? (v?\d\S*)|\bversion=(v?\d[^\s"]*)"#
+);
+
+fn strip_v(v: &str) -> String {
+    match v.strip_prefix('v') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest.to_string(),
+        _ => v.to_string(),
+    }
+}
+
+fn runtime_component(name: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "containerd" => "containerd".to_string(),
+        "docker" => "docker".to_string(),
+        "cri-o" | "crio" => "cri-o".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn line_no(i: usize) -> u64 {
+    u64::try_from(i).unwrap_or(u64::MAX).saturating_add(1)
+}
+
+fn from_lines(text: &str) -> Vec<VersionFact> {
+    // crio's `Version:` sits in column 0 with nothing naming the tool on that
+    // line; only its companion keys say whose version it is.
+    let is_crio = [
+        "crio version",
+        "GitCommitDate:",
+        "SeccompEnabled:",
+        "AppArmorEnabled:",
+    ]
+    .iter()
+    .any(|m| text.contains(m));
+    let mut server: Vec<VersionFact> = Vec::new();
+    let mut rest: Vec<VersionFact> = Vec::new();
+    let mut block: Option<bool> = None; // Some(true) inside serverVersion:, Some(false) inside clientVersion:
+    let mut section = String::new();
+    let mut runtime_name: Option<String> = None;
+    let mut docker_server = false;
+    let mut single_token: Option<(usize, &str)> = None;
+    let mut nonempty = 0usize;
+
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let n = line_no(i);
+        let fact = |component: &str, version: &str| VersionFact {
+            component: component.to_string(),
+            version: strip_v(version),
+            line: n,
+        };
+        if !line.trim().is_empty() {
+            nonempty += 1;
+            single_token = Some((i, line.trim()));
+        }
+        if let Some(c) = cap(kubectl_line_re(), line) {
+            let is_server = c.get(1).map(|m| m.as_str()) == Some("Server");
+            let value = c.get(2).map_or("", |m| m.as_str());
+            let version = cap(go_struct_version_re(), value)
+                .or_else(|| cap(bare_version_re(), value.trim()))
+                .and_then(|v| v.get(1));
+            if let Some(v) = version {
+                let f = fact("kubernetes", v.as_str());
+                if is_server {
+                    server.push(f);
+                } else {
+                    rest.push(f);
+                }
+            }
+            continue;
+        }
+        if let Some(c) = cap(block_re(), line) {
+            block = Some(c.get(1).map(|m| m.as_str()) == Some("serverVersion"));
+            continue;
+        }
+        if let Some(v) = cap(git_version_re(), line).and_then(|c| c.get(1)) {
+            // Outside a client/server block the document describes the cluster
+            // (troubleshoot's cluster_version, `kubeadm version -o yaml`).
+            let f = fact("kubernetes", v.as_str());
+            if block == Some(false) {
+                rest.push(f);
+            } else {
+                server.push(f);
+            }
+            continue;
+        }
+        if let Some(c) = cap(toml_section_re(), line) {
+            section = c.get(1).map_or("", |m| m.as_str()).to_string();
+            continue;
+        }
+        if section.starts_with("Runtime.Version") {
+            if let Some(v) = cap(toml_semver_re(), line).and_then(|c| c.get(1)) {
+                rest.push(fact("kata", v.as_str()));
+                continue;
+            }
+        }
+        if section == "Host" {
+            if let Some(v) = cap(toml_kernel_re(), line).and_then(|c| c.get(1)) {
+                rest.push(fact("kernel", v.as_str()));
+                continue;
+            }
+        }
+        if let Some(v) = cap(kata_runtime_re(), line)
+            .or_else(|| cap(kata_shim_re(), line))
+            .and_then(|c| c.get(1))
+        {
+            rest.push(fact("kata", v.as_str()));
+            continue;
+        }
+        if let Some(v) = cap(distro_re(), line)
+            .or_else(|| cap(k0s_re(), line))
+            .and_then(|c| c.get(1))
+        {
+            server.push(fact("kubernetes", v.as_str()));
+            continue;
+        }
+        if let Some(v) = cap(containerd_re(), line).and_then(|c| c.get(1)) {
+            rest.push(fact("containerd", v.as_str()));
+            continue;
+        }
+        if let Some(c) = cap(runtime_name_re(), line).and_then(|c| c.get(1)) {
+            runtime_name = Some(runtime_component(c.as_str()));
+            continue;
+        }
+        if let Some(v) = cap(runtime_version_re(), line).and_then(|c| c.get(1)) {
+            if let Some(name) = runtime_name.as_deref() {
+                rest.push(fact(name, v.as_str()));
+            }
+            continue;
+        }
+        if let Some(v) = cap(crio_first_re(), line).and_then(|c| c.get(1)) {
+            rest.push(fact("cri-o", v.as_str()));
+            continue;
+        }
+        if is_crio {
+            if let Some(v) = cap(col0_version_re(), line).and_then(|c| c.get(1)) {
+                rest.push(fact("cri-o", v.as_str()));
+                continue;
+            }
+        }
+        if let Some(v) = cap(docker_short_re(), line).and_then(|c| c.get(1)) {
+            rest.push(fact("docker", v.as_str()));
+            continue;
+        }
+        if line.starts_with("Server:") {
+            docker_server = line.contains("Docker") || line.trim() == "Server:";
+            continue;
+        }
+        if line.starts_with("Client:") {
+            docker_server = false;
+            continue;
+        }
+        if docker_server {
+            if let Some(v) = cap(indented_version_re(), line).and_then(|c| c.get(1)) {
+                rest.push(fact("docker", v.as_str()));
+                // Only the Engine's version; containerd/runc blocks follow.
+                docker_server = false;
+                continue;
+            }
+        }
+        if let Some(v) = cap(uname_a_re(), line).and_then(|c| c.get(1)) {
+            rest.push(fact("kernel", v.as_str()));
+            continue;
+        }
+    }
+    // `uname -r` prints one token; only a file holding nothing else is read as
+    // a kernel release, because a lone `1.2.3-4` elsewhere could be anything.
+    if nonempty == 1 && server.is_empty() && rest.is_empty() {
+        if let Some((i, token)) = single_token {
+            if kernel_release_re().is_some_and(|re| re.is_match(token)) {
+                rest.push(VersionFact {
+                    component: "kernel".to_string(),
+                    version: token.to_string(),
+                    line: line_no(i),
+                });
+            }
+        }
+    }
+    server.extend(rest);
+    server
+}
+
+fn git(v: Option<&Value>) -> Option<&str> {
+    v.and_then(|x| x.get("gitVersion")).and_then(Value::as_str)
+}
+
+/// 1-based line of the first line of `text` containing `needle`, 0 if none.
+fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(0, line_no)
+}
+
+fn from_json(root: &Value, text: &str) -> Vec<VersionFact> {
+    let mut server = Vec::new();
+    let mut rest = Vec::new();
+    let fact = |component: &str, version: &str| VersionFact {
+        component: component.to_string(),
+        version: strip_v(version),
+        line: line_of(text, &format!("\"{version}\"")),
+    };
+    // `kubectl version -o json`, troubleshoot `cluster-info/cluster_version.json`
+    // (`{"info": {...}, "string": ...}`) and a bare version.Info object.
+    for (node, is_server) in [
+        (root.get("serverVersion"), true),
+        (root.get("info"), true),
+        (Some(root), true),
+        (root.get("clientVersion"), false),
+    ] {
+        if let Some(v) = git(node) {
+            if is_server {
+                server.push(fact("kubernetes", v));
+            } else {
+                rest.push(fact("kubernetes", v));
+            }
+        }
+    }
+    // A NodeList (or Node) carries each node's kubelet, runtime and kernel.
+    let nodes: Vec<&Value> = match root.get("items").and_then(Value::as_array) {
+        Some(items) => items.iter().collect(),
+        None if root.get("kind").and_then(Value::as_str) == Some("Node") => vec![root],
+        None => Vec::new(),
+    };
+    for node in nodes {
+        let Some(info) = node.get("status").and_then(|s| s.get("nodeInfo")) else {
+            continue;
+        };
+        let field = |k: &str| {
+            info.get(k)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        };
+        if let Some(v) = field("kubeletVersion") {
+            server.push(fact("kubernetes", v));
+        }
+        // `containerd://1.6.6-k3s1`, `docker://24.0.7`, `cri-o://1.28.1`.
+        if let Some((scheme, v)) =
+            field("containerRuntimeVersion").and_then(|r| r.split_once("://"))
+        {
+            let mut f = fact(&runtime_component(scheme), v);
+            f.line = line_of(text, &format!("{scheme}://{v}"));
+            rest.push(f);
+        }
+        if let Some(v) = field("kernelVersion") {
+            rest.push(fact("kernel", v));
+        }
+    }
+    server.extend(rest);
+    server
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // eval pub03: sos `kubectl version` (kubectl 1.17, Go struct form).
+    const PUB03_KUBECTL_VERSION: &str = r#"Client Version: version.Info{Major:"1", Minor:"17", GitVersion:"v1.17.17", GitCommit:"f3abc15296f3a3f54e4ee42e830c61047b13895f", GitTreeState:"clean", BuildDate:"2021-01-13T13:21:12Z", GoVersion:"go1.13.15", Compiler:"gc", Platform:"linux/amd64"}
+Server Version: version.Info{Major:"1", Minor:"17", GitVersion:"v1.17.17", GitCommit:"f3abc15296f3a3f54e4ee42e830c61047b13895f", GitTreeState:"clean", BuildDate:"2021-01-13T13:13:00Z", GoVersion:"go1.13.15", Compiler:"gc", Platform:"linux/amd64"}
+"#;
+    // Real troubleshoot k3s bundle, cluster-info/cluster_version.json.
+    const TROUBLESHOOT_CLUSTER_VERSION: &str = r#"{
+  "info": {
+    "major": "1",
+    "minor": "24",
+    "gitVersion": "v1.24.4+k3s1",
+    "gitCommit": "c3f830e9b9ed8a4d9d0e2aa663b4591b923a296e",
+    "platform": "linux/arm64"
+  },
+  "string": "v1.24.4+k3s1"
+}"#;
+
+    fn pairs(facts: &[VersionFact]) -> Vec<(&str, &str, u64)> {
+        facts
+            .iter()
+            .map(|f| (f.component.as_str(), f.version.as_str(), f.line))
+            .collect()
+    }
+
+    #[test]
+    fn all_patterns_compile() {
+        for re in [
+            kubectl_line_re(),
+            go_struct_version_re(),
+            bare_version_re(),
+            git_version_re(),
+            block_re(),
+            kata_runtime_re(),
+            kata_shim_re(),
+            toml_section_re(),
+            toml_semver_re(),
+            toml_kernel_re(),
+            distro_re(),
+            k0s_re(),
+            containerd_re(),
+            runtime_name_re(),
+            runtime_version_re(),
+            crio_first_re(),
+            col0_version_re(),
+            docker_short_re(),
+            indented_version_re(),
+            uname_a_re(),
+            kernel_release_re(),
+            kubelet_version_re(),
+            klog_version_re(),
+            runtime_initialized_re(),
+            version_field_re(),
+            kata_log_re(),
+        ] {
+            assert!(re.is_some());
+        }
+    }
+
+    #[test]
+    fn kubectl_version_old_and_new() {
+        // Same client and server version: reported once, as the server's line.
+        assert_eq!(
+            pairs(&parse(PUB03_KUBECTL_VERSION)),
+            vec![("kubernetes", "1.17.17", 2)]
+        );
+        let new = "Client Version: v1.30.2\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: v1.29.4\n";
+        assert_eq!(
+            pairs(&parse(new)),
+            vec![("kubernetes", "1.29.4", 3), ("kubernetes", "1.30.2", 1)]
+        );
+    }
+
+    #[test]
+    fn yaml_and_json_version_documents() {
+        let yaml = "clientVersion:\n  gitVersion: v1.30.2\n  major: \"1\"\nkustomizeVersion: v5.0.4\nserverVersion:\n  gitVersion: v1.28.3+k3s1\n";
+        assert_eq!(
+            pairs(&parse(yaml)),
+            vec![
+                ("kubernetes", "1.28.3+k3s1", 6),
+                ("kubernetes", "1.30.2", 2)
+            ]
+        );
+        assert_eq!(
+            pairs(&parse(TROUBLESHOOT_CLUSTER_VERSION)),
+            vec![("kubernetes", "1.24.4+k3s1", 5)]
+        );
+        let json = r#"{"clientVersion":{"gitVersion":"v1.30.2"},"serverVersion":{"gitVersion":"v1.29.4"}}"#;
+        assert_eq!(
+            pairs(&parse(json)),
+            vec![("kubernetes", "1.29.4", 1), ("kubernetes", "1.30.2", 1)]
+        );
+        // troubleshoot's own version.yaml names the collector, not the cluster.
+        let ts = "apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\nspec:\n  versionNumber: v0.50.0-13-gd9e2465-dirty\n";
+        assert!(parse(ts).is_empty());
+    }
+
+    #[test]
+    fn runtimes_and_distributions() {
+        let kata_env = "[Kernel]\n  Path = \"/opt/kata/share/kata-containers/vmlinux-6.1.62-121\"\n[Runtime]\n  Debug = false\n  [Runtime.Version]\n    OCI = \"1.1.0+dev\"\n    [Runtime.Version.Version]\n      Semver = \"3.7.0\"\n      Commit = \"abc\"\n      Major = 3\n[Host]\n  Kernel = \"5.14.0-362.8.1.el9_3.x86_64\"\n[Agent]\n  Debug = false\n";
+        assert_eq!(
+            pairs(&parse(kata_env)),
+            vec![
+                ("kata", "3.7.0", 8),
+                ("kernel", "5.14.0-362.8.1.el9_3.x86_64", 12)
+            ]
+        );
+        let kata = "kata-runtime  : 3.2.0\n   commit   : 7fd5e1e\n   OCI specs: 1.1.0+dev\n";
+        assert_eq!(pairs(&parse(kata)), vec![("kata", "3.2.0", 1)]);
+        assert_eq!(
+            pairs(&parse("v1.30.1+k0s.0\n")),
+            vec![("kubernetes", "1.30.1+k0s.0", 1)]
+        );
+        assert_eq!(
+            pairs(&parse(
+                "k3s version v1.28.3+k3s1 (bbafb86e)\ngo version go1.20.10\n"
+            )),
+            vec![("kubernetes", "1.28.3+k3s1", 1)]
+        );
+        assert_eq!(
+            pairs(&parse(
+                "containerd containerd.io 1.6.31 e377cd56a71523140ca6ae87e30244719194a521\n"
+            )),
+            vec![("containerd", "1.6.31", 1)]
+        );
+        assert_eq!(
+            pairs(&parse("containerd github.com/containerd/containerd v1.7.13 7c3aca7a610df76212171d200ca3811ff6096eb8\n")),
+            vec![("containerd", "1.7.13", 1)]
+        );
+        let crio = "Version:        1.28.1\nGitCommit:      unknown\nGitCommitDate:  unknown\nGoVersion:      go1.20.10\nSeccompEnabled:   true\n";
+        assert_eq!(pairs(&parse(crio)), vec![("cri-o", "1.28.1", 1)]);
+        let crictl = "Version:  0.1.0\nRuntimeName:  containerd\nRuntimeVersion:  v1.7.11-k3s2\nRuntimeApiVersion:  v1\n";
+        assert_eq!(
+            pairs(&parse(crictl)),
+            vec![("containerd", "1.7.11-k3s2", 3)]
+        );
+        assert_eq!(
+            pairs(&parse("Docker version 20.10.21, build baeda1f\n")),
+            vec![("docker", "20.10.21", 1)]
+        );
+        let docker = "Client: Docker Engine - Community\n Version:           24.0.7\nServer: Docker Engine - Community\n Engine:\n  Version:          24.0.6\n containerd:\n  Version:          1.6.25\n";
+        assert_eq!(pairs(&parse(docker)), vec![("docker", "24.0.6", 5)]);
+    }
+
+    #[test]
+    fn kernel_from_uname() {
+        let uname_a = "Linux k8s-node-7 3.10.0-1160.11.1.el7.x86_64 #1 SMP Mon Nov 30 13:05:31 EST 2020 x86_64 x86_64 x86_64 GNU/Linux\n";
+        assert_eq!(
+            pairs(&parse(uname_a)),
+            vec![("kernel", "3.10.0-1160.11.1.el7.x86_64", 1)]
+        );
+        assert_eq!(
+            pairs(&parse("5.14.0-362.8.1.el9_3.x86_64\n")),
+            vec![("kernel", "5.14.0-362.8.1.el9_3.x86_64", 1)]
+        );
+        // A bare `1.2.3` is not assumed to be a kernel.
+        assert!(parse("6.8.0\n").is_empty());
+    }
+
+    #[test]
+    fn node_list_json_gives_kubelet_runtime_and_kernel() {
+        let text = "{\n \"kind\": \"NodeList\",\n \"items\": [{\"status\": {\"nodeInfo\": {\n  \"kernelVersion\": \"5.15.49-linuxkit\",\n  \"containerRuntimeVersion\": \"containerd://1.6.6-k3s1\",\n  \"kubeletVersion\": \"v1.24.4+k3s1\"}}}]}";
+        assert_eq!(
+            pairs(&parse(text)),
+            vec![
+                ("kubernetes", "1.24.4+k3s1", 6),
+                ("containerd", "1.6.6-k3s1", 5),
+                ("kernel", "5.15.49-linuxkit", 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn versions_in_log_lines() {
+        let v = |line: &str| from_log_line(line).map(|f| (f.component, f.version));
+        let some = |c: &str, ver: &str| Some((c.to_string(), ver.to_string()));
+        assert_eq!(v("Feb 03 11:20:01 k8s-node-7 kubelet[1123]: I0203 11:20:01.335100    1123 server.go:416] Version: v1.17.17"), some("kubernetes", "1.17.17"));
+        assert_eq!(
+            v(
+                r#"I0514 10:31:02.114501    2201 server.go:487] "Kubelet version" kubeletVersion="v1.29.4""#
+            ),
+            some("kubernetes", "1.29.4")
+        );
+        assert_eq!(
+            v(
+                r#"I0514 10:31:02.501128    2201 kuberuntime_manager.go:258] "Container runtime initialized" containerRuntime="containerd" version="1.6.31" apiVersion="v1""#
+            ),
+            some("containerd", "1.6.31")
+        );
+        assert_eq!(
+            v(
+                r#"time="2024-05-14T10:30:58.101Z" level=info msg="starting containerd" revision=7c3aca7a610df76212171d200ca3811ff6096eb8 version=v1.7.13"#
+            ),
+            some("containerd", "1.7.13")
+        );
+        assert_eq!(
+            v(r#"level=info msg="starting containerd" revision=ab12 version="v1.7.13""#),
+            some("containerd", "1.7.13")
+        );
+        assert_eq!(
+            v(r#"{"msg":"announce","name":"kata-agent","version":"3.7.0","pid":1}"#),
+            some("kata", "3.7.0")
+        );
+        assert_eq!(v("kata-agent version 3.7.0"), some("kata", "3.7.0"));
+        assert_eq!(
+            v(r#"time="x" level=info msg="loaded configuration" source=katautils version=3.7.0"#),
+            some("kata", "3.7.0")
+        );
+        assert_eq!(
+            v(
+                r#"I0514 "Container runtime initialized" containerRuntime="docker" version="24.0.7""#
+            ),
+            some("docker", "24.0.7")
+        );
+        assert_eq!(v("kubelet: MountVolume.SetUp failed for volume"), None);
+        assert_eq!(v("kata shim exited"), None);
+        assert_eq!(v(""), None);
+    }
+
+    #[test]
+    fn garbage_gives_nothing_and_never_panics() {
+        let mut seed: u64 = 0x1234_5678_9abc_def1;
+        let alphabet: Vec<char> = "ab Z:/-()\t\n\u{e9}\"{}[],x".chars().collect();
+        let tokens = [
+            "Server Version: ",
+            "v1.",
+            "gitVersion: ",
+            "[Runtime.Version]\n",
+            "Semver = \"",
+            "\n",
+            "Linux ",
+            " #",
+            "containerd ",
+            "version=",
+            "kata",
+            "\u{1F600}",
+            "{",
+            "\"",
+        ];
+        for round in 0..300 {
+            let mut noise = String::new();
+            let mut salad = String::new();
+            for _ in 0..(round % 80) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let k = usize::try_from(seed % 1000).unwrap_or(0);
+                noise.push(alphabet[k % alphabet.len()]);
+                salad.push_str(tokens[k % tokens.len()]);
+            }
+            assert!(parse(&noise).is_empty(), "{noise:?}");
+            assert!(
+                noise.lines().all(|l| from_log_line(l).is_none()),
+                "{noise:?}"
+            );
+            let _ = parse(&salad);
+            let _ = salad.lines().map(from_log_line).count();
+        }
+    }
+}

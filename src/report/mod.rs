@@ -1,0 +1,9 @@
+//! What users see: the Report model and its renderings.
+//!
+//! Templates format, they never compute: every number or sentence a template
+//! shows is already in the `Report` value.
+
+pub mod model;
+pub mod render;
+
+pub use model::Report;

@@ -1,0 +1,164 @@
+//! The Report value: the single source of every output format.
+//!
+//! Field names are a contract (DESIGN.md, "Report"): users script against the
+//! JSON, so fields are added, never renamed. Every list is in a stable order
+//! and nothing depends on the wall clock, so reports of one bundle diff cleanly.
+
+use serde::Serialize;
+
+use crate::scan::InventoryEntry;
+
+pub const SCHEMA: &str = "podmortem.report/v1";
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    /// One line a person reads first.
+    pub verdict: String,
+    pub bundle: BundleInfo,
+    pub environment: Environment,
+    pub findings: Vec<Finding>,
+    pub ruled_out: Vec<RuledOut>,
+    pub unrecognized: Vec<Unrecognized>,
+    pub inventory: Vec<InventoryEntry>,
+    pub warnings: Vec<String>,
+    /// The rule pack the report was made with.
+    pub rules: RulesInfo,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BundleInfo {
+    pub name: String,
+    pub bytes: u64,
+    /// sha256 of the input file; for a directory, of its entries' paths and sizes.
+    pub sha256: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RulesInfo {
+    pub count: usize,
+    pub sha256: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Environment {
+    pub nodes: Vec<NodeInfo>,
+    /// The Kubernetes versions seen anywhere in the bundle.
+    pub kubernetes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct NodeInfo {
+    pub name: String,
+    pub named_by: String,
+    pub os: Option<String>,
+    pub kernel: Option<String>,
+    pub kubernetes: Option<String>,
+    pub runtime: Option<String>,
+    /// The package list read for this node (artifact path), if any.
+    pub package_list: Option<String>,
+    pub packages: usize,
+    pub mountinfo: Option<String>,
+    /// Kubelet and runtime logs read for this node.
+    pub logs: Vec<String>,
+    /// NotReady / Unknown when a node list says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Affected {
+    pub pods: Vec<String>,
+    pub volumes: Vec<String>,
+    pub nodes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Evidence {
+    pub artifact: String,
+    /// First line of the record (1-based).
+    pub line: u64,
+    pub line_end: u64,
+    pub text: String,
+    pub timestamp: Option<String>,
+    /// The part of the record the signal matched.
+    pub matched: String,
+    pub signal: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Held,
+    Failed,
+    Unknown,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ConditionResult {
+    pub name: String,
+    pub status: Status,
+    /// `require` or `support`.
+    pub effect: String,
+    /// The fact that decided it, in words.
+    pub detail: String,
+    pub artifact: Option<String>,
+    pub line: Option<u64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Fix {
+    pub summary: String,
+    pub steps: Vec<String>,
+}
+
+/// A symptom this finding explains (folded into it instead of reported alone).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Explained {
+    pub rule: String,
+    pub occurrences: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub title: String,
+    pub severity: String,
+    pub category: String,
+    /// `confirmed` or `probable`.
+    pub confidence: String,
+    /// Why that confidence, in a sentence.
+    pub confidence_reason: String,
+    pub summary: String,
+    pub affected: Affected,
+    pub evidence: Vec<Evidence>,
+    pub occurrences: u64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub conditions: Vec<ConditionResult>,
+    pub fix: Fix,
+    pub references: Vec<String>,
+    pub explains: Vec<Explained>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RuledOut {
+    pub rule: String,
+    pub title: String,
+    pub nodes: Vec<String>,
+    pub reason: String,
+    pub occurrences: u64,
+    pub conditions: Vec<ConditionResult>,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Unrecognized {
+    pub template: String,
+    pub count: u64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub nodes: Vec<String>,
+    pub pods: Vec<String>,
+    pub example: Evidence,
+}

@@ -1,0 +1,282 @@
+//! The combined matcher: every signal of every rule (and every text
+//! condition and built-in fact probe) for one artifact kind, compiled into
+//! one literal prefilter plus the regexes it guards.
+//!
+//! The prefilter is aho-corasick in DFA form over case-sensitive literals, in
+//! shards of at most 64 literals so that each shard keeps its SIMD (Teddy)
+//! search (`reference/perf-limits.md`, section 3). A regex only ever runs on a
+//! record that holds one of its literals.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::Regex;
+
+use super::load::RulePack;
+use crate::classify::ArtifactKind;
+use crate::records::Record;
+
+/// Literals per automaton: above 64, aho-corasick gives up its SIMD prefilter.
+const SHARD: usize = 64;
+
+/// What a prefilter hit can lead to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// Signal `signal` of rule `rule` (indices into the pack).
+    Signal { rule: usize, signal: usize },
+    /// A `text` condition of a rule.
+    Condition { rule: usize, condition: usize },
+    /// A built-in fact probe (see `probes`).
+    Probe(usize),
+}
+
+/// A fact the scanner always looks for in logs, whatever the rules: who the
+/// node is and which versions run there.
+#[derive(Debug)]
+pub struct Probe {
+    pub name: &'static str,
+    pub kinds: &'static [ArtifactKind],
+    pub literals: &'static [&'static str],
+    pub regex: Regex,
+}
+
+const LOGS: &[ArtifactKind] = &[
+    ArtifactKind::KubeletLog,
+    ArtifactKind::RuntimeLog,
+    ArtifactKind::OtherLog,
+];
+
+/// Probe names; `scan` turns their captures into facts.
+pub const PROBE_NODE: &str = "node-name";
+pub const PROBE_VERSION: &str = "version";
+
+fn probes() -> Vec<Probe> {
+    let build = |name, kinds, literals, re: &str| Probe {
+        name,
+        kinds,
+        literals,
+        regex: Regex::new(re)
+            .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!())),
+    };
+    vec![
+        build(
+            PROBE_NODE,
+            &[ArtifactKind::KubeletLog],
+            &[
+                "register node",
+                "registered node",
+                "Node was previously registered",
+            ],
+            r#"(?:[Rr]egister(?:ed)? node|previously registered)"?\s*(?:node=)?"?(?P<node>[A-Za-z0-9][A-Za-z0-9.\-]*)"#,
+        ),
+        build(
+            PROBE_VERSION,
+            LOGS,
+            &[
+                "Version: v",
+                "kubeletVersion=",
+                "containerRuntime=",
+                "starting containerd",
+                "kata-agent version",
+                "katautils",
+                "\"version\":\"",
+            ],
+            r#"(?:Kubelet version" kubeletVersion="v?(?P<kubernetes>[0-9][^"\s]*)"|\] Version: v(?P<kubernetes_old>[0-9][^\s"]*)|containerRuntime="(?P<runtime>[a-z\-]+)" version="v?(?P<runtime_version>[0-9][^"\s]*)"|starting containerd.*version=v?"?(?P<containerd>[0-9][^"\s]*)|kata-agent version (?P<kata>[0-9][^\s",]*)|katautils.*version=v?(?P<kata2>[0-9][^\s",]*))"#,
+        ),
+    ]
+}
+
+/// The automata and targets for one artifact kind.
+#[derive(Debug, Default)]
+pub struct KindMatcher {
+    shards: Vec<(AhoCorasick, Vec<Vec<Target>>)>,
+    /// Targets without a literal: tried on every record (rules must opt in).
+    always: Vec<Target>,
+}
+
+impl KindMatcher {
+    pub fn is_empty(&self) -> bool {
+        self.shards.is_empty() && self.always.is_empty()
+    }
+
+    /// Byte offsets of prefilter hits in a block, sorted and unique.
+    pub fn hit_offsets(&self, block: &[u8], out: &mut Vec<usize>) {
+        out.clear();
+        for (ac, _) in &self.shards {
+            out.extend(ac.find_iter(block).map(|m| m.start()));
+        }
+        if self.shards.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
+    }
+
+    /// Whether every record must be tried (a target without literal).
+    pub fn has_unfiltered(&self) -> bool {
+        !self.always.is_empty()
+    }
+
+    /// The targets whose literals occur in the record's raw lines.
+    pub fn candidates(&self, record: &Record) -> BTreeSet<Target> {
+        let mut out: BTreeSet<Target> = self.always.iter().copied().collect();
+        for (ac, targets) in &self.shards {
+            for line in &record.raw {
+                for m in ac.find_overlapping_iter(line.as_bytes()) {
+                    if let Some(ts) = targets.get(m.pattern().as_usize()) {
+                        out.extend(ts.iter().copied());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One signal match on one record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignalMatch {
+    pub target: Target,
+    /// Named captures (empty values dropped).
+    pub captures: BTreeMap<String, String>,
+    /// The matched span of the normalized record text.
+    pub matched: String,
+}
+
+/// Everything compiled for a run.
+#[derive(Debug)]
+pub struct Matcher {
+    per_kind: BTreeMap<ArtifactKind, KindMatcher>,
+    pub probes: Vec<Probe>,
+}
+
+impl Matcher {
+    pub fn new(pack: &RulePack) -> Matcher {
+        let probes = probes();
+        // kind -> literal -> targets
+        let mut lits: BTreeMap<ArtifactKind, BTreeMap<String, BTreeSet<Target>>> = BTreeMap::new();
+        let mut always: BTreeMap<ArtifactKind, Vec<Target>> = BTreeMap::new();
+        let mut add = |kinds: &[ArtifactKind], literals: &[String], target: Target| {
+            for &k in kinds {
+                if literals.is_empty() {
+                    always.entry(k).or_default().push(target);
+                }
+                for l in literals {
+                    lits.entry(k)
+                        .or_default()
+                        .entry(l.clone())
+                        .or_default()
+                        .insert(target);
+                }
+            }
+        };
+        for (ri, rule) in pack.rules.iter().enumerate() {
+            for (si, s) in rule.signals.iter().enumerate() {
+                add(
+                    &s.kinds,
+                    &s.literals,
+                    Target::Signal {
+                        rule: ri,
+                        signal: si,
+                    },
+                );
+            }
+            for (ci, c) in rule.conditions.iter().enumerate() {
+                if c.regex.is_some() {
+                    add(
+                        &c.spec.kinds,
+                        &c.spec.literals,
+                        Target::Condition {
+                            rule: ri,
+                            condition: ci,
+                        },
+                    );
+                }
+            }
+        }
+        for (pi, p) in probes.iter().enumerate() {
+            let literals: Vec<String> = p.literals.iter().map(|s| s.to_string()).collect();
+            add(p.kinds, &literals, Target::Probe(pi));
+        }
+        let mut per_kind = BTreeMap::new();
+        let kinds: BTreeSet<ArtifactKind> = lits.keys().chain(always.keys()).copied().collect();
+        for kind in kinds {
+            let mut km = KindMatcher {
+                shards: Vec::new(),
+                always: always.remove(&kind).unwrap_or_default(),
+            };
+            let entries: Vec<(String, BTreeSet<Target>)> =
+                lits.remove(&kind).unwrap_or_default().into_iter().collect();
+            for chunk in entries.chunks(SHARD) {
+                let patterns: Vec<&str> = chunk.iter().map(|(l, _)| l.as_str()).collect();
+                let built = AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns);
+                if let Ok(ac) = built {
+                    km.shards.push((
+                        ac,
+                        chunk
+                            .iter()
+                            .map(|(_, t)| t.iter().copied().collect())
+                            .collect(),
+                    ));
+                }
+            }
+            per_kind.insert(kind, km);
+        }
+        Matcher { per_kind, probes }
+    }
+
+    pub fn for_kind(&self, kind: ArtifactKind) -> Option<&KindMatcher> {
+        self.per_kind.get(&kind).filter(|m| !m.is_empty())
+    }
+
+    /// Run the candidate targets' regexes on one record.
+    pub fn match_record(
+        &self,
+        pack: &RulePack,
+        kind: ArtifactKind,
+        record: &Record,
+    ) -> Vec<SignalMatch> {
+        let Some(km) = self.for_kind(kind) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for target in km.candidates(record) {
+            let regex = match target {
+                Target::Signal { rule, signal } => pack
+                    .rules
+                    .get(rule)
+                    .and_then(|r| r.signals.get(signal))
+                    .map(|s| &s.regex),
+                Target::Condition { rule, condition } => pack
+                    .rules
+                    .get(rule)
+                    .and_then(|r| r.conditions.get(condition))
+                    .and_then(|c| c.regex.as_ref()),
+                Target::Probe(p) => self.probes.get(p).map(|p| &p.regex),
+            };
+            let Some(regex) = regex else { continue };
+            if let Some(caps) = regex.captures(&record.text) {
+                let captures = regex
+                    .capture_names()
+                    .flatten()
+                    .filter_map(|n| {
+                        caps.name(n)
+                            .map(|m| (n.to_string(), m.as_str().to_string()))
+                    })
+                    .filter(|(_, v)| !v.is_empty())
+                    .collect();
+                out.push(SignalMatch {
+                    target,
+                    captures,
+                    matched: caps
+                        .get(0)
+                        .map(|m| m.as_str().to_string())
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,630 @@
+//! The analysis side of the pipeline: each entry the reader streams is
+//! classified, structured artifacts are parsed into facts, and every text
+//! artifact goes once through the combined matcher.
+//!
+//! Logs are never held whole: blocks are searched with the literal
+//! prefilter, and a record is built (continuation lines joined) only around a
+//! hit. A record cut by a block boundary is carried into the next block.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::classify::{classify, ArtifactKind};
+use crate::ingest::Chunk;
+use crate::parse::{
+    self, Event, MountEntry, NodeStatus, OsRelease, Package, PodFacts, VersionFact,
+};
+use crate::records::{
+    build_record, record_last, record_start, split_line, LineCursor, Record, MAX_RECORD_BYTES,
+    MAX_RECORD_LINES,
+};
+use crate::rules::load::RulePack;
+use crate::rules::matcher::{Matcher, SignalMatch, Target, PROBE_NODE, PROBE_VERSION};
+
+/// Structured artifacts are read whole up to this size; beyond it they are skipped with a note.
+pub const MAX_STRUCTURED_BYTES: usize = 64 << 20;
+
+/// One bundle entry as the inventory lists it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct InventoryEntry {
+    pub path: String,
+    pub kind: ArtifactKind,
+    pub bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What was learnt from one artifact.
+#[derive(Clone, Debug, Default)]
+pub struct ArtifactFacts {
+    pub path: String,
+    pub kind: Option<ArtifactKind>,
+    pub packages: Vec<Package>,
+    pub mounts: Vec<MountEntry>,
+    pub os: Option<OsRelease>,
+    pub pods: Vec<PodFacts>,
+    pub events: Vec<Event>,
+    pub nodes: Vec<NodeStatus>,
+    pub versions: Vec<VersionFact>,
+    pub hostname: Option<String>,
+    /// journald host fields seen in the first lines.
+    pub hosts: BTreeSet<String>,
+    /// Node names the kubelet states for itself (registration lines).
+    pub node_names: BTreeSet<String>,
+    /// A year seen in a full date, for timestamps that carry none.
+    pub year: Option<u16>,
+    /// The content is nothing but a relative path: a symbolic link that a
+    /// copy (git without symlinks, zip, Windows) turned into a small file.
+    pub link_stub: Option<String>,
+}
+
+/// A record that matched a signal, a text condition or a probe.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub target: Target,
+    /// Index into `Observations::artifacts`.
+    pub artifact: usize,
+    pub record: Record,
+    pub captures: BTreeMap<String, String>,
+    pub matched: String,
+}
+
+/// Everything the scan stage hands to evaluation.
+#[derive(Debug, Default)]
+pub struct Observations {
+    pub inventory: Vec<InventoryEntry>,
+    pub warnings: Vec<String>,
+    pub artifacts: Vec<ArtifactFacts>,
+    pub hits: Vec<Hit>,
+}
+
+/// A byte buffer seen as lines; positions are line-start offsets.
+struct BlockLines<'a>(&'a [u8]);
+
+impl BlockLines<'_> {
+    fn end_of(&self, start: usize) -> usize {
+        let b = self.0.get(start..).unwrap_or_default();
+        memchr::memchr(b'\n', b).map_or(self.0.len(), |i| start + i)
+    }
+    fn start_of(&self, pos: usize) -> usize {
+        let b = self.0.get(..pos).unwrap_or_default();
+        memchr::memrchr(b'\n', b).map_or(0, |i| i + 1)
+    }
+}
+
+impl LineCursor for BlockLines<'_> {
+    type Pos = usize;
+    fn text(&self, at: usize) -> Cow<'_, str> {
+        let end = self.end_of(at);
+        String::from_utf8_lossy(self.0.get(at..end).unwrap_or_default())
+    }
+    fn prev(&self, at: usize) -> Option<usize> {
+        (at > 0).then(|| self.start_of(at - 1))
+    }
+    fn next(&self, at: usize) -> Option<usize> {
+        let end = self.end_of(at);
+        (end + 1 < self.0.len()).then_some(end + 1)
+    }
+}
+
+/// The entry being read.
+struct Current {
+    path: String,
+    bytes: Option<u64>,
+    kind: Option<ArtifactKind>,
+    artifact: usize,
+    /// Structured: the whole text so far. Logs: the unprocessed tail plus the new block.
+    buf: Vec<u8>,
+    /// Line number (1-based) of `buf[0]`.
+    first_line: u64,
+    /// Offset in `buf` from which prefilter hits are still to be handled.
+    scan_from: usize,
+    /// Offset in `buf` where the last record already matched ends: a new record never starts before it.
+    done_until: usize,
+    truncated: bool,
+}
+
+/// Consumes the reader's chunks for one bundle.
+pub struct Scanner<'a> {
+    pack: &'a RulePack,
+    matcher: &'a Matcher,
+    obs: Observations,
+    cur: Option<Current>,
+    offsets: Vec<usize>,
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(pack: &'a RulePack, matcher: &'a Matcher) -> Scanner<'a> {
+        Scanner {
+            pack,
+            matcher,
+            obs: Observations::default(),
+            cur: None,
+            offsets: Vec::new(),
+        }
+    }
+
+    pub fn finish(mut self) -> Observations {
+        if self.cur.is_some() {
+            self.end_entry(None);
+        }
+        drop_link_stubs(&mut self.obs);
+        self.obs
+    }
+
+    pub fn feed(&mut self, chunk: Chunk) {
+        match chunk {
+            Chunk::Start { path, bytes } => {
+                if self.cur.is_some() {
+                    self.end_entry(None);
+                }
+                let artifact = self.obs.artifacts.len();
+                self.obs.artifacts.push(ArtifactFacts {
+                    path: path.clone(),
+                    ..ArtifactFacts::default()
+                });
+                self.cur = Some(Current {
+                    path,
+                    bytes,
+                    kind: None,
+                    artifact,
+                    buf: Vec::new(),
+                    first_line: 1,
+                    scan_from: 0,
+                    done_until: 0,
+                    truncated: false,
+                });
+            }
+            Chunk::Block(block) => self.block(block),
+            Chunk::End { read } => self.end_entry(Some(read)),
+            Chunk::Skipped { path, bytes, note } => self.obs.inventory.push(InventoryEntry {
+                path,
+                kind: ArtifactKind::Skipped,
+                bytes: bytes.unwrap_or(0),
+                note: Some(note),
+            }),
+            Chunk::Warning(w) => self.obs.warnings.push(w),
+        }
+    }
+
+    fn block(&mut self, block: Vec<u8>) {
+        let Some(cur) = self.cur.as_mut() else { return };
+        if cur.kind.is_none() {
+            let kind = classify(&cur.path, &block);
+            cur.kind = Some(kind);
+            if let Some(a) = self.obs.artifacts.get_mut(cur.artifact) {
+                a.kind = Some(kind);
+                learn_from_head(a, &block);
+            }
+        }
+        let kind = cur.kind.unwrap_or(ArtifactKind::Skipped);
+        if kind == ArtifactKind::Skipped {
+            return;
+        }
+        if kind.is_structured() {
+            if cur.buf.len() + block.len() > MAX_STRUCTURED_BYTES {
+                cur.truncated = true;
+            } else {
+                cur.buf.extend_from_slice(&block);
+            }
+            return;
+        }
+        if cur.buf.is_empty() {
+            cur.buf = block;
+        } else {
+            cur.buf.extend_from_slice(&block);
+        }
+        self.scan_buffer(false);
+    }
+
+    /// Handle the prefilter hits in the current buffer; unless `last`, keep the
+    /// tail that a record in the next block may still need.
+    fn scan_buffer(&mut self, last: bool) {
+        let Some(cur) = self.cur.as_mut() else { return };
+        let kind = cur.kind.unwrap_or(ArtifactKind::OtherLog);
+        let Some(km) = self.matcher.for_kind(kind) else {
+            // Nothing looks at this kind: only line counting is needed.
+            cur.first_line += memchr::memchr_iter(b'\n', &cur.buf).count() as u64;
+            cur.buf.clear();
+            return;
+        };
+        let buf = std::mem::take(&mut cur.buf);
+        let scan_from = cur.scan_from.min(buf.len());
+        let lines = BlockLines(&buf);
+        let mut deferred: Option<usize> = None;
+        let mut processed_until = cur.done_until.min(buf.len());
+        let mut counted_to = 0usize;
+        let mut line_no = cur.first_line;
+        let mut hits = Vec::new();
+        let candidates: Vec<usize> = if km.has_unfiltered() {
+            every_line_start(&buf, scan_from)
+        } else {
+            km.hit_offsets(buf.get(scan_from..).unwrap_or_default(), &mut self.offsets);
+            self.offsets.iter().map(|o| o + scan_from).collect()
+        };
+        for off in candidates {
+            if off < processed_until || off < scan_from {
+                continue;
+            }
+            let line = lines.start_of(off);
+            let start = record_start(&lines, line).max(processed_until);
+            let (last_line, at_end) = record_last(&lines, start);
+            if at_end && !last {
+                deferred = Some(start);
+                break;
+            }
+            let end = lines.end_of(last_line);
+            line_no += count_newlines(buf.get(counted_to..start).unwrap_or_default());
+            counted_to = start;
+            let text = String::from_utf8_lossy(buf.get(start..end).unwrap_or_default());
+            let raw: Vec<&str> = text.split('\n').collect();
+            let record = build_record(line_no, &raw);
+            for m in self.matcher.match_record(self.pack, kind, &record) {
+                hits.push((m, record.clone()));
+            }
+            processed_until = end + 1;
+        }
+        let artifact = cur.artifact;
+        // Keep the tail: a deferred record, or enough lines for the next block's walk back.
+        let keep_from = if last {
+            buf.len()
+        } else {
+            let tail = tail_start(&buf);
+            deferred.map_or(tail, |d| d.min(tail))
+        };
+        cur.first_line =
+            line_no + count_newlines(buf.get(counted_to..keep_from).unwrap_or_default());
+        let kept = buf.get(keep_from..).unwrap_or_default().to_vec();
+        let new_scan_from = match deferred {
+            Some(d) => d - keep_from,
+            None => kept.len(),
+        };
+        cur.buf = kept;
+        cur.scan_from = new_scan_from;
+        cur.done_until = processed_until.saturating_sub(keep_from);
+        for (m, record) in hits {
+            self.record_hit(artifact, m, record);
+        }
+    }
+
+    fn record_hit(&mut self, artifact: usize, m: SignalMatch, record: Record) {
+        if let Target::Probe(p) = m.target {
+            let name = self.matcher.probes.get(p).map(|p| p.name).unwrap_or("");
+            if let Some(a) = self.obs.artifacts.get_mut(artifact) {
+                learn_from_probe(a, name, &m, &record);
+            }
+            return;
+        }
+        if let (Some(a), Some(ts)) = (self.obs.artifacts.get_mut(artifact), record.timestamp) {
+            if a.year.is_none() {
+                a.year = ts.year;
+            }
+        }
+        self.obs.hits.push(Hit {
+            target: m.target,
+            artifact,
+            record,
+            captures: m.captures,
+            matched: m.matched,
+        });
+    }
+
+    fn end_entry(&mut self, read: Option<u64>) {
+        let kind = self.cur.as_ref().and_then(|c| c.kind);
+        let structured = kind.is_some_and(|k| k.is_structured());
+        if !structured {
+            self.scan_buffer(true);
+        }
+        let Some(cur) = self.cur.take() else { return };
+        let kind = cur.kind.unwrap_or(ArtifactKind::OtherLog);
+        let bytes = read.or(cur.bytes).unwrap_or(0);
+        let mut note = None;
+        if kind == ArtifactKind::Skipped {
+            note = Some("binary content: not read as text".to_string());
+        } else if cur.truncated {
+            note = Some(format!(
+                "larger than {MAX_STRUCTURED_BYTES} bytes: not parsed"
+            ));
+            self.obs.warnings.push(format!(
+                "{}: structured artifact larger than {MAX_STRUCTURED_BYTES} bytes was not parsed",
+                cur.path
+            ));
+        } else if structured {
+            let text = String::from_utf8_lossy(&cur.buf).into_owned();
+            if let Some(a) = self.obs.artifacts.get_mut(cur.artifact) {
+                a.link_stub = link_stub_target(&a.path, &text);
+            }
+            let problems = self.parse_structured(cur.artifact, kind, &text);
+            if problems > 0 {
+                note = Some(format!("{problems} line(s) could not be parsed"));
+            }
+            if kind.is_scanned() {
+                self.cur = Some(Current {
+                    buf: cur.buf,
+                    scan_from: 0,
+                    done_until: 0,
+                    first_line: 1,
+                    ..cur
+                });
+                self.scan_buffer(true);
+                self.cur = None;
+            }
+        }
+        self.obs.inventory.push(InventoryEntry {
+            path: self
+                .obs
+                .artifacts
+                .get(cur.artifact)
+                .map(|a| a.path.clone())
+                .unwrap_or_default(),
+            kind,
+            bytes,
+            note,
+        });
+    }
+
+    /// Parse a structured artifact into facts; returns the number of unparsable lines.
+    fn parse_structured(&mut self, artifact: usize, kind: ArtifactKind, text: &str) -> usize {
+        let Some(a) = self.obs.artifacts.get_mut(artifact) else {
+            return 0;
+        };
+        let mut problems = 0;
+        match kind {
+            ArtifactKind::Packages => a.packages = parse::packages::parse(text),
+            ArtifactKind::Mountinfo => {
+                let (m, p) = parse::mountinfo::parse(text);
+                a.mounts = m;
+                problems = p.len();
+            }
+            ArtifactKind::Mounts => {
+                let (m, p) = parse::mountinfo::parse_mounts(text);
+                a.mounts = m;
+                problems = p.len();
+            }
+            ArtifactKind::OsRelease => a.os = Some(parse::os_release::parse(text)),
+            ArtifactKind::Uname | ArtifactKind::Version => {
+                a.versions = parse::versions::parse(text)
+            }
+            ArtifactKind::Hostname => {
+                a.hostname = text
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| !l.is_empty())
+                    .map(str::to_string);
+            }
+            ArtifactKind::PodDescribe => a.pods = parse::describe::parse(text),
+            ArtifactKind::Events => {
+                a.events =
+                    if text.trim_start().starts_with('{') || text.trim_start().starts_with('[') {
+                        parse::events::parse_json(text).unwrap_or_default()
+                    } else {
+                        parse::events::parse_table(text)
+                    };
+            }
+            ArtifactKind::NodeList => a.nodes = parse::nodes::parse(text),
+            ArtifactKind::PodList => a.pods = parse::pods::parse_table(text),
+            ArtifactKind::PodJson => match parse::pods::parse_json(text) {
+                Ok(p) => a.pods = p,
+                Err(_) => problems = 1,
+            },
+            _ => {}
+        }
+        // A package list that parses to nothing is not a package list.
+        if kind == ArtifactKind::Packages && a.packages.is_empty() && !text.trim().is_empty() {
+            problems = text.lines().count();
+        }
+        problems
+    }
+}
+
+/// The bundle path a stub file points at, when its whole content is one relative path.
+fn link_stub_target(path: &str, text: &str) -> Option<String> {
+    let t = text.trim();
+    let plausible = t.len() < 1024
+        && t.contains('/')
+        && !t.starts_with('/')
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-/+:=,".contains(&b));
+    if !plausible {
+        return None;
+    }
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    for part in t.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A stub whose target is an entry of the bundle is that link: it adds no facts of its own.
+fn drop_link_stubs(obs: &mut Observations) {
+    let paths: BTreeSet<String> = obs.artifacts.iter().map(|a| a.path.clone()).collect();
+    for a in &mut obs.artifacts {
+        let Some(target) = a.link_stub.clone() else {
+            continue;
+        };
+        if !paths.contains(&target) {
+            a.link_stub = None;
+            continue;
+        }
+        let path = std::mem::take(&mut a.path);
+        *a = ArtifactFacts {
+            path,
+            kind: Some(ArtifactKind::Skipped),
+            link_stub: Some(target.clone()),
+            ..ArtifactFacts::default()
+        };
+        if let Some(e) = obs.inventory.iter_mut().find(|e| e.path == a.path) {
+            e.kind = ArtifactKind::Skipped;
+            e.note = Some(format!(
+                "a symbolic link stored as a file: points to {target}, read there"
+            ));
+        }
+    }
+}
+
+fn every_line_start(buf: &[u8], from: usize) -> Vec<usize> {
+    let mut out = vec![from];
+    out.extend(
+        memchr::memchr_iter(b'\n', buf.get(from..).unwrap_or_default())
+            .map(|i| from + i + 1)
+            .filter(|&o| o < buf.len()),
+    );
+    out
+}
+
+fn count_newlines(b: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', b).count() as u64
+}
+
+/// Where the tail kept for the next block starts: the last `MAX_RECORD_LINES`
+/// lines, at most `MAX_RECORD_BYTES`, so a record cut by the block boundary can still be found.
+fn tail_start(buf: &[u8]) -> usize {
+    let mut pos = buf.len();
+    let floor = buf.len().saturating_sub(MAX_RECORD_BYTES);
+    for _ in 0..MAX_RECORD_LINES {
+        if pos <= floor {
+            break;
+        }
+        match memchr::memrchr(b'\n', buf.get(..pos.saturating_sub(1)).unwrap_or_default()) {
+            Some(i) if i + 1 >= floor => pos = i + 1,
+            _ => break,
+        }
+    }
+    pos.max(floor).min(buf.len())
+}
+
+/// Facts visible in the first lines of any text artifact: journald hosts and a year.
+fn learn_from_head(a: &mut ArtifactFacts, block: &[u8]) {
+    let head = String::from_utf8_lossy(block.get(..block.len().min(8192)).unwrap_or_default());
+    for line in head.lines().take(40) {
+        let view = split_line(line);
+        if let Some(h) = view.host {
+            a.hosts.insert(h.to_string());
+        }
+        if a.year.is_none() {
+            a.year = view
+                .timestamp
+                .and_then(|t| t.year)
+                .or_else(|| year_in(line));
+        }
+    }
+}
+
+/// A plausible year in a full date (`2021-02-03`) in the line.
+fn year_in(line: &str) -> Option<u16> {
+    let b = line.as_bytes();
+    b.windows(10).find_map(|w| {
+        let ok = w.get(4) == Some(&b'-')
+            && w.get(7) == Some(&b'-')
+            && w.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !ok {
+            return None;
+        }
+        let y: u16 = std::str::from_utf8(w.get(..4)?).ok()?.parse().ok()?;
+        (1990..2100).contains(&y).then_some(y)
+    })
+}
+
+fn learn_from_probe(a: &mut ArtifactFacts, probe: &str, m: &SignalMatch, record: &Record) {
+    match probe {
+        PROBE_NODE => {
+            if let Some(n) = m.captures.get("node") {
+                a.node_names.insert(n.clone());
+            }
+        }
+        PROBE_VERSION => {
+            let pairs = [
+                ("kubernetes", "kubernetes"),
+                ("kubernetes_old", "kubernetes"),
+                ("containerd", "containerd"),
+                ("kata", "kata"),
+                ("kata2", "kata"),
+            ];
+            for (cap, component) in pairs {
+                if let Some(v) = m.captures.get(cap) {
+                    a.versions.push(VersionFact {
+                        component: component.to_string(),
+                        version: v.clone(),
+                        line: record.first_line,
+                    });
+                }
+            }
+            if let (Some(rt), Some(v)) =
+                (m.captures.get("runtime"), m.captures.get("runtime_version"))
+            {
+                a.versions.push(VersionFact {
+                    component: rt.clone(),
+                    version: v.clone(),
+                    line: record.first_line,
+                });
+            }
+        }
+        _ => {}
+    }
+    if a.year.is_none() {
+        a.year = year_in(&record.text);
+    }
+}
+
+/// Used by tests and `rules test`: run a text through the same stages as a streamed entry.
+pub fn scan_text(pack: &RulePack, matcher: &Matcher, path: &str, text: &str) -> Observations {
+    let mut s = Scanner::new(pack, matcher);
+    s.feed(Chunk::Start {
+        path: path.to_string(),
+        bytes: Some(text.len() as u64),
+    });
+    s.feed(Chunk::Block(text.as_bytes().to_vec()));
+    s.feed(Chunk::End {
+        read: text.len() as u64,
+    });
+    s.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tail_keeps_whole_lines() {
+        let buf = b"a\nb\nc\n";
+        let t = tail_start(buf);
+        assert!(t == 0 || buf[t - 1] == b'\n');
+    }
+
+    #[test]
+    fn a_link_copied_as_a_file_points_inside_the_bundle() {
+        assert_eq!(
+            link_stub_target("b/sos/hostname", "sos_commands/general/hostname\n").as_deref(),
+            Some("b/sos/sos_commands/general/hostname")
+        );
+        assert_eq!(
+            link_stub_target("b/sos/etc/os-release", "../usr/lib/os-release").as_deref(),
+            Some("b/sos/usr/lib/os-release")
+        );
+        assert_eq!(link_stub_target("b/sos/hostname", "k8s-node-7\n"), None);
+        assert_eq!(
+            link_stub_target("b/x", "NAME=\"CentOS Linux\"\nID=centos"),
+            None
+        );
+    }
+
+    #[test]
+    fn years_are_found_in_full_dates_only() {
+        assert_eq!(
+            year_in("-- Logs begin at Wed 2021-02-03 06:10:02 UTC"),
+            Some(2021)
+        );
+        assert_eq!(year_in("E0418 08:42:39.991535 1187 x.go:1] x"), None);
+    }
+}

@@ -1,0 +1,396 @@
+//! Every sample bundle analyzed through the CLI, as a support engineer runs it,
+//! with the expected rule ids, confidence, node and evidence line asserted.
+//! The expectations are those of `samples/README.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_podmortem")
+}
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+/// `podmortem analyze INPUT --format json -o -`: the exit code and the report.
+fn analyze(input: &Path) -> (i32, Value) {
+    let out = Command::new(bin())
+        .args(["analyze"])
+        .arg(input)
+        .args(["--format", "json", "-o", "-"])
+        .output()
+        .expect("run podmortem");
+    let code = out.status.code().unwrap_or(-1);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: stdout is not one JSON report ({e}); stderr: {}",
+            input.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, report)
+}
+
+fn findings(report: &Value) -> Vec<&Value> {
+    report["findings"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
+fn finding<'a>(report: &'a Value, rule: &str) -> &'a Value {
+    findings(report)
+        .into_iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| {
+            panic!(
+                "no `{rule}` finding in {}",
+                serde_json::to_string_pretty(&report["findings"]).unwrap_or_default()
+            )
+        })
+}
+
+fn rule_ids(report: &Value) -> Vec<String> {
+    findings(report)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The finding is confirmed on exactly `node` and shows `artifact_suffix:line` among its evidence.
+fn assert_finding(
+    report: &Value,
+    rule: &str,
+    confidence: &str,
+    node: &str,
+    artifact_suffix: &str,
+    line: u64,
+) {
+    let f = finding(report, rule);
+    assert_eq!(
+        f["confidence"], confidence,
+        "{rule}: {}",
+        f["confidence_reason"]
+    );
+    assert_eq!(
+        strings(&f["affected"]["nodes"]),
+        vec![node.to_string()],
+        "{rule} nodes"
+    );
+    let evidence = f["evidence"].as_array().expect("evidence");
+    assert!(
+        evidence.iter().any(|e| e["artifact"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(artifact_suffix))
+            && e["line"] == line),
+        "{rule}: no evidence at {artifact_suffix}:{line}; got {:?}",
+        evidence
+            .iter()
+            .map(|e| format!("{}:{}", e["artifact"], e["line"]))
+            .collect::<Vec<_>>()
+    );
+    assert!(f["occurrences"].as_u64().unwrap_or(0) >= 1);
+    assert!(!f["fix"]["summary"].as_str().unwrap_or("").is_empty());
+    assert!(!strings(&f["references"]).is_empty());
+}
+
+#[test]
+fn nfs_helper_missing_on_one_of_two_nodes() {
+    let (code, r) = analyze(&samples().join("nfs-helper-missing-adhoc"));
+    assert_eq!(code, 0);
+    assert_eq!(rule_ids(&r), vec!["nfs-client-helper-missing"]);
+    assert_finding(
+        &r,
+        "nfs-client-helper-missing",
+        "confirmed",
+        "worker-02",
+        "worker-02/kubelet.log",
+        157,
+    );
+    let f = finding(&r, "nfs-client-helper-missing");
+    assert!(
+        f["explains"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|x| x["rule"] == "mount-wait-timeout")),
+        "the timeout is folded into the cause"
+    );
+    assert!(
+        f["fix"]["summary"]
+            .as_str()
+            .unwrap_or("")
+            .contains("worker-02"),
+        "fix names the node: {}",
+        f["fix"]["summary"]
+    );
+}
+
+#[test]
+fn nfs_red_herring_is_ruled_out_and_access_denied_reported() {
+    let (_, r) = analyze(&samples().join("nfs-red-herring-access-denied"));
+    assert_eq!(rule_ids(&r), vec!["nfs-access-denied"]);
+    assert_finding(
+        &r,
+        "nfs-access-denied",
+        "confirmed",
+        "k8s-ubu-w3",
+        "node/kubelet.log",
+        100,
+    );
+    let ruled: Vec<&Value> = r["ruled_out"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let helper = ruled
+        .iter()
+        .find(|x| x["rule"] == "nfs-client-helper-missing")
+        .expect("helper-missing is ruled out");
+    assert!(
+        helper["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("nfs-common"),
+        "{}",
+        helper["reason"]
+    );
+}
+
+#[test]
+fn util_linux_241_on_a_k0s_node() {
+    let (_, r) = analyze(&samples().join("subpath-utillinux-k0s"));
+    assert_eq!(rule_ids(&r), vec!["subpath-utillinux-2.41-regression"]);
+    assert_finding(
+        &r,
+        "subpath-utillinux-2.41-regression",
+        "confirmed",
+        "arch-k0s-w1",
+        "cluster-resources/events/default.json",
+        86,
+    );
+    let f = finding(&r, "subpath-utillinux-2.41-regression");
+    assert!(f["conditions"].as_array().is_some_and(|c| c
+        .iter()
+        .any(|c| c["detail"].as_str().unwrap_or("").contains("2.41-3"))));
+}
+
+#[test]
+fn configmap_subpath_deleted_in_a_sosreport() {
+    let (_, r) = analyze(&samples().join("subpath-deleted-sosreport"));
+    assert_eq!(rule_ids(&r), vec!["subpath-configmap-deleted-source"]);
+    assert_finding(
+        &r,
+        "subpath-configmap-deleted-source",
+        "confirmed",
+        "kube-app-12",
+        "sos_commands/kubernetes/journalctl_--no-pager_--unit_kubelet",
+        93,
+    );
+}
+
+#[test]
+fn kata_peer_pods_einval() {
+    let (_, r) = analyze(&samples().join("kata-peerpods-einval"));
+    assert_eq!(rule_ids(&r), vec!["kata-remote-hypervisor-destroy-einval"]);
+    assert_finding(
+        &r,
+        "kata-remote-hypervisor-destroy-einval",
+        "confirmed",
+        "pp-worker-1",
+        "cloud-api-adaptor.log",
+        37,
+    );
+}
+
+#[test]
+fn multi_attach_in_a_rancher_tarball() {
+    let (_, r) = analyze(&samples().join("multi-attach-rwo.tar.gz"));
+    assert_eq!(rule_ids(&r), vec!["multi-attach-rwo"]);
+    assert_finding(
+        &r,
+        "multi-attach-rwo",
+        "confirmed",
+        "rke2-node-02",
+        "rke2/kubectl/events",
+        7,
+    );
+    let f = finding(&r, "multi-attach-rwo");
+    assert!(
+        f["conditions"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["status"] == "held"
+                && c["detail"].as_str().unwrap_or("").contains("rke2-node-03"))),
+        "the NotReady node corroborates: {}",
+        f["conditions"]
+    );
+}
+
+#[test]
+fn healthy_node_has_no_finding() {
+    let (code, r) = analyze(&samples().join("healthy-node"));
+    assert_eq!(code, 0);
+    assert!(findings(&r).is_empty(), "{:?}", rule_ids(&r));
+    assert!(r["ruled_out"].as_array().is_some_and(|a| a.is_empty()));
+}
+
+#[test]
+fn fail_on_sets_exit_code_one() {
+    let out = Command::new(bin())
+        .arg("analyze")
+        .arg(samples().join("kata-peerpods-einval"))
+        .args(["--format", "json", "-o", "-", "--fail-on", "high"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_folder_of_bundles_gets_one_report_each_and_an_index() {
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let status = Command::new(bin())
+        .arg("analyze")
+        .arg(samples())
+        .arg("-o")
+        .arg(out_dir.path())
+        .arg("-q")
+        .status()
+        .expect("run");
+    assert_eq!(status.code(), Some(0));
+    for name in [
+        "nfs-helper-missing-adhoc",
+        "multi-attach-rwo",
+        "healthy-node",
+    ] {
+        for ext in ["html", "md", "json"] {
+            assert!(
+                out_dir
+                    .path()
+                    .join(name)
+                    .join(format!("report.{ext}"))
+                    .is_file(),
+                "{name}/report.{ext}"
+            );
+        }
+    }
+    let index = std::fs::read_to_string(out_dir.path().join("index.html")).expect("index");
+    assert!(
+        index.contains("multi-attach-rwo") && index.contains("report.html"),
+        "the index links each report"
+    );
+    let summary: Value = serde_json::from_str(
+        &std::fs::read_to_string(out_dir.path().join("summary.json")).expect("summary"),
+    )
+    .expect("json");
+    assert_eq!(summary["bundles"].as_array().map(Vec::len), Some(7));
+}
+
+#[test]
+fn an_unreadable_input_exits_3_and_names_the_path() {
+    let out = Command::new(bin())
+        .args([
+            "analyze",
+            "/nonexistent/bundle.tar.gz",
+            "--format",
+            "json",
+            "-o",
+            "-",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/bundle.tar.gz"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_corrupt_archive_still_gets_a_report_of_what_was_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = std::fs::read(samples().join("multi-attach-rwo.tar.gz")).expect("read");
+    // Cut the gzip stream in half: the first entries inflate, then the stream ends early.
+    let cut = dir.path().join("cut.tar.gz");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).expect("write");
+    let (code, r) = analyze(&cut);
+    assert_eq!(code, 0);
+    assert!(
+        r["inventory"].as_array().is_some_and(|a| !a.is_empty()),
+        "what was read is listed"
+    );
+    assert!(
+        !r["warnings"].as_array().map(Vec::is_empty).unwrap_or(true),
+        "the truncation is a warning"
+    );
+}
+
+/// The public evaluation cases and the real troubleshoot bundle live in `../shared` beside the checkout.
+fn shared() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("../shared is absent: the eval and real-bundle checks are skipped");
+        None
+    }
+}
+
+#[test]
+fn public_eval_cases_give_the_same_findings_as_tarball_and_as_directory() {
+    let Some(shared) = shared() else { return };
+    for (case, expected) in [
+        ("pub01", "nfs-client-helper-missing"),
+        ("pub02", "nfs-access-denied"),
+        ("pub03", "subpath-configmap-deleted-source"),
+    ] {
+        let dir = shared.join("eval").join(case);
+        let (_, from_tar) = analyze(&dir.join("bundle.tar.gz"));
+        let (_, from_dir) = analyze(&dir.join("bundle"));
+        assert_eq!(rule_ids(&from_tar), vec![expected.to_string()], "{case}");
+        assert_eq!(
+            rule_ids(&from_tar),
+            rule_ids(&from_dir),
+            "{case}: tarball and directory disagree"
+        );
+        assert_eq!(
+            finding(&from_tar, expected)["affected"],
+            finding(&from_dir, expected)["affected"],
+            "{case}"
+        );
+    }
+}
+
+#[test]
+fn real_troubleshoot_bundle_is_read_without_error_and_has_no_storage_cause() {
+    let Some(shared) = shared() else { return };
+    let (code, r) = analyze(&shared.join("real-bundles/troubleshoot-k3s-support-bundle.tar.gz"));
+    assert_eq!(code, 0);
+    let inventory = r["inventory"].as_array().expect("inventory");
+    assert!(
+        inventory.len() > 20,
+        "every entry is listed: {}",
+        inventory.len()
+    );
+    assert!(
+        r["warnings"].as_array().is_some_and(|w| w.is_empty()),
+        "{}",
+        r["warnings"]
+    );
+    for f in findings(&r) {
+        let sev = f["severity"].as_str().unwrap_or("");
+        assert!(
+            sev == "low" || sev == "info",
+            "no root cause at medium or above: {}",
+            f["rule"]
+        );
+    }
+}
