@@ -59,7 +59,19 @@ mod tests {
         let failures = test_examples(&pack);
         let shown: Vec<String> = failures
             .iter()
-            .map(|f| format!("{} example {} ({}):\n{}", f.rule, f.example, if f.missed { "missed" } else { "matched a near-miss" }, f.text))
+            .map(|f| {
+                format!(
+                    "{} example {} ({}):\n{}",
+                    f.rule,
+                    f.example,
+                    if f.missed {
+                        "missed"
+                    } else {
+                        "matched a near-miss"
+                    },
+                    f.text
+                )
+            })
             .collect();
         assert!(failures.is_empty(), "{}", shown.join("\n\n"));
     }
@@ -68,17 +80,36 @@ mod tests {
     fn every_builtin_rule_has_real_and_near_miss_examples_with_sources() {
         let pack = load::load(&load::builtin_sources()).unwrap_or_else(|e| panic!("{e}"));
         for r in &pack.rules {
-            assert!(r.spec.examples.iter().filter(|e| e.matches).count() >= 2, "{}: needs real wordings", r.spec.id);
-            assert!(r.spec.examples.iter().any(|e| !e.matches), "{}: needs a near-miss", r.spec.id);
-            assert!(r.spec.examples.iter().all(|e| !e.source.trim().is_empty()), "{}: every example says where it is from", r.spec.id);
-            assert!(r.spec.references.iter().all(|u| u.starts_with("https://")), "{}: references are public URLs", r.spec.id);
+            assert!(
+                r.spec.examples.iter().filter(|e| e.matches).count() >= 2,
+                "{}: needs real wordings",
+                r.spec.id
+            );
+            assert!(
+                r.spec.examples.iter().any(|e| !e.matches),
+                "{}: needs a near-miss",
+                r.spec.id
+            );
+            assert!(
+                r.spec.examples.iter().all(|e| !e.source.trim().is_empty()),
+                "{}: every example says where it is from",
+                r.spec.id
+            );
+            assert!(
+                r.spec.references.iter().all(|u| u.starts_with("https://")),
+                "{}: references are public URLs",
+                r.spec.id
+            );
         }
     }
 
     #[test]
     fn a_broken_example_is_reported_with_its_rule() {
         let mut sources = load::builtin_sources();
-        let (_, text) = sources.iter_mut().find(|(n, _)| n.ends_with("multi-attach-rwo.toml")).expect("rule");
+        let (_, text) = sources
+            .iter_mut()
+            .find(|(n, _)| n.ends_with("multi-attach-rwo.toml"))
+            .expect("rule");
         // Turn a must-match line into a near-miss claim: the harness must say so.
         *text = text.replacen("match = true", "match = false", 1);
         let pack = load::load(&sources).unwrap_or_else(|e| panic!("{e}"));
