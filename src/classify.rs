@@ -208,8 +208,13 @@ fn sniff(text: &str) -> Option<ArtifactKind> {
     if is_mountinfo(text) {
         return Some(ArtifactKind::Mountinfo);
     }
-    if first.starts_with("Desired=Unknown/Install") {
+    if first.starts_with("Desired=Unknown/Install")
+        || crate::parse::packages::detect(text).is_some()
+    {
         return Some(ArtifactKind::Packages);
+    }
+    if is_os_release(text) {
+        return Some(ArtifactKind::OsRelease);
     }
     if first.starts_with("Client Version:") || first.starts_with("Server Version:") {
         return Some(ArtifactKind::Version);
@@ -276,6 +281,16 @@ fn is_dmesg_line(l: &str) -> bool {
         return !num.is_empty() && num.chars().all(|c| c.is_ascii_digit() || c == '.');
     }
     l.contains(" kernel: ")
+}
+
+/// `KEY=value` lines with the keys every os-release has.
+fn is_os_release(text: &str) -> bool {
+    let keys: Vec<&str> = first_lines(text, 30)
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim()))
+        .collect();
+    keys.contains(&"ID")
+        && (keys.contains(&"NAME") || keys.contains(&"PRETTY_NAME"))
+        && keys.len() * 2 >= first_lines(text, 30).count()
 }
 
 fn is_mountinfo(text: &str) -> bool {
@@ -431,6 +446,22 @@ mod tests {
                 b"Name:             reports-0\nNamespace:        finance\nContainers:\n"
             ),
             ArtifactKind::PodDescribe
+        );
+    }
+
+    #[test]
+    fn package_lists_and_os_release_are_recognised_by_content_whatever_the_name() {
+        let rpm = b"gmp-6.0.0-15.el7.x86_64\nyum-3.4.3-168.el7.centos.noarch\nlibndp-1.2-9.el7.x86_64\ntar-1.26-35.el7.x86_64\n";
+        assert_eq!(classify("node/installed.txt", rpm), ArtifactKind::Packages);
+        let pacman = b"acl 2.3.2-1\nutil-linux 2.41-3\nutil-linux-libs 2.41-3\nzstd 1.5.7-2\n";
+        assert_eq!(
+            classify("host-collectors/run-host/pkgs.txt", pacman),
+            ArtifactKind::Packages
+        );
+        let os = b"NAME=\"CentOS Linux\"\nVERSION=\"7 (Core)\"\nID=\"centos\"\nVERSION_ID=\"7\"\n";
+        assert_eq!(
+            classify("systeminfo/release-info", os),
+            ArtifactKind::OsRelease
         );
     }
 

@@ -49,6 +49,24 @@ fn is_cluster_level(kind: ArtifactKind) -> bool {
     )
 }
 
+/// Kinds that only a node has: where they sit is a node.
+fn defines_node(kind: ArtifactKind) -> bool {
+    matches!(
+        kind,
+        ArtifactKind::KubeletLog
+            | ArtifactKind::RuntimeLog
+            | ArtifactKind::Mountinfo
+            | ArtifactKind::Mounts
+            | ArtifactKind::Packages
+            | ArtifactKind::PackageHistory
+            | ArtifactKind::OsRelease
+            | ArtifactKind::Uname
+            | ArtifactKind::Dmesg
+            | ArtifactKind::Df
+            | ArtifactKind::Hostname
+    )
+}
+
 /// The node scope of one path, given every path of the bundle.
 fn scope_of(path: &str, roots: &BTreeSet<String>) -> String {
     // The deepest known root that holds the path.
@@ -87,8 +105,21 @@ fn node_roots(paths: &[&str]) -> BTreeSet<String> {
                         );
                     }
                 }
+                // troubleshoot: host-collectors/<collector>/<file> is the local host;
+                // host-collectors/<collector>/<node>/<file> is one node of a remote collection.
                 "host-collectors" => {
-                    roots.insert(prefix);
+                    if parts.len() >= i + 4 {
+                        if let (Some(c), Some(n)) = (parts.get(i + 1), parts.get(i + 2)) {
+                            let p = if prefix.is_empty() {
+                                String::new()
+                            } else {
+                                format!("{prefix}/")
+                            };
+                            roots.insert(format!("{p}host-collectors/{c}/{n}"));
+                        }
+                    } else {
+                        roots.insert(prefix);
+                    }
                 }
                 _ => {}
             }
@@ -119,6 +150,17 @@ impl Layout {
     pub fn node_index(&self, name: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.name == name)
     }
+
+    /// The node a journald host field names: the same name, or the same short
+    /// name (`worker-2.example.com` is `worker-2`).
+    pub fn node_for_host(&self, host: &str) -> Option<&NodeScope> {
+        let short = |h: &str| h.split('.').next().unwrap_or(h).to_ascii_lowercase();
+        let want = short(host);
+        self.nodes
+            .iter()
+            .find(|n| n.name == host)
+            .or_else(|| self.nodes.iter().find(|n| short(&n.name) == want))
+    }
 }
 
 /// Group artifacts into node scopes and name each node.
@@ -127,16 +169,25 @@ pub fn resolve(artifacts: &[ArtifactFacts]) -> Layout {
     let roots = node_roots(&paths);
     let mut scopes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut node_of = vec![None; artifacts.len()];
-    let mut scope_key_of: Vec<Option<String>> = vec![None; artifacts.len()];
+    // Node-level artifacts define the scopes; free text, configs and version
+    // files join a scope that exists but never make a node of their own (a
+    // folder of pod logs or custom resources is not a node).
+    let mut loose = Vec::new();
     for (i, a) in artifacts.iter().enumerate() {
         let Some(kind) = a.kind else { continue };
         if is_cluster_level(kind) || kind == ArtifactKind::Skipped {
             continue;
         }
         let scope = scope_of(&a.path, &roots);
-        scopes.entry(scope.clone()).or_default().push(i);
-        if let Some(slot) = scope_key_of.get_mut(i) {
-            *slot = Some(scope);
+        if !defines_node(kind) {
+            loose.push((i, scope));
+            continue;
+        }
+        scopes.entry(scope).or_default().push(i);
+    }
+    for (i, scope) in loose {
+        if let Some(members) = scopes.get_mut(&scope) {
+            members.push(i);
         }
     }
     // Nodes named by cluster-level artifacts (describe `Node:`), for a scope nothing else names.
@@ -298,6 +349,66 @@ mod tests {
         ];
         arts[0].node_names.insert("k8sw-prd-04".into());
         assert_eq!(resolve(&arts).nodes[0].name, "k8sw-prd-04");
+    }
+
+    #[test]
+    fn folders_of_pod_logs_or_resources_are_not_nodes() {
+        let arts = vec![
+            art(
+                "support-bundle/cluster-resources/pods/logs/default/web-0/web.log",
+                ArtifactKind::OtherLog,
+            ),
+            art(
+                "support-bundle/cluster-resources/deployments/default.json",
+                ArtifactKind::OtherLog,
+            ),
+            art(
+                "support-bundle/cluster-resources/pods/default.json",
+                ArtifactKind::PodJson,
+            ),
+        ];
+        let l = resolve(&arts);
+        assert!(l.nodes.is_empty(), "{:?}", l.nodes);
+        assert_eq!(l.node_of, vec![None, None, None]);
+    }
+
+    #[test]
+    fn remote_host_collectors_are_one_node_each() {
+        let arts = vec![
+            art(
+                "sb/host-collectors/run-host/node-a/rpm-qa.txt",
+                ArtifactKind::Packages,
+            ),
+            art(
+                "sb/host-collectors/journald/node-a/kubelet.txt",
+                ArtifactKind::KubeletLog,
+            ),
+            art(
+                "sb/host-collectors/run-host/node-b/rpm-qa.txt",
+                ArtifactKind::Packages,
+            ),
+        ];
+        let l = resolve(&arts);
+        let names: Vec<&str> = l.nodes.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, vec!["node-a", "node-b"]);
+        assert_eq!(l.node_of, vec![Some(0), Some(0), Some(1)]);
+    }
+
+    #[test]
+    fn a_journal_host_finds_its_node_by_short_name() {
+        let mut arts = vec![art(
+            "mg/nodes/master-0/master-0_logs_kubelet",
+            ArtifactKind::KubeletLog,
+        )];
+        arts[0].hosts.insert("master-0.ocp.example.com".into());
+        let mut l = resolve(&arts);
+        l.nodes[0].name = "master-0".into();
+        assert_eq!(
+            l.node_for_host("master-0.ocp.example.com")
+                .map(|n| n.name.as_str()),
+            Some("master-0")
+        );
+        assert!(l.node_for_host("master-1.ocp.example.com").is_none());
     }
 
     #[test]

@@ -197,6 +197,17 @@ fn subject(
             }
         }
     }
+    // A journal that mixes several hosts (OpenShift's host_service_logs) names the node per line.
+    if s.node.is_none() {
+        if let Some(n) = hit
+            .record
+            .host
+            .as_deref()
+            .and_then(|h| layout.node_for_host(h))
+        {
+            s.node = Some(n.name.clone());
+        }
+    }
     if s.node.is_none() {
         if let Some(Some(n)) = layout.node_of.get(hit.artifact) {
             s.node = layout.nodes.get(*n).map(|n| n.name.clone());
@@ -914,10 +925,16 @@ pub fn evaluate(
             )
         };
         let (first_seen, last_seen) = seen(&hits, obs, year);
+        // A symptom standing alone is not a root cause: never above low.
+        let severity = if rule.spec.symptom {
+            rule.spec.severity.min(super::schema::Severity::Low)
+        } else {
+            rule.spec.severity
+        };
         findings.push(Finding {
             rule: rule.spec.id.clone(),
             title: rule.spec.title.clone(),
-            severity: rule.spec.severity.as_str().to_string(),
+            severity: severity.as_str().to_string(),
             category: rule.spec.category.clone(),
             confidence: confidence.to_string(),
             confidence_reason: reason,
