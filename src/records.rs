@@ -142,6 +142,10 @@ fn hms(s: &[u8], at: usize) -> Option<(u8, u8, u8)> {
     Some((h as u8, m as u8, sec as u8))
 }
 
+pub fn is_month(s: &str) -> bool {
+    MONTHS.contains(&s)
+}
+
 /// `Feb 03 06:10:31[.123456]` at the start of `s`: the timestamp and its length.
 fn syslog_time(s: &str) -> Option<(Timestamp, usize)> {
     let b = s.as_bytes();

@@ -297,9 +297,14 @@ impl<'a> Scanner<'a> {
             }
             return;
         }
-        if let (Some(a), Some(ts)) = (self.obs.artifacts.get_mut(artifact), record.timestamp) {
+        if let Some(a) = self.obs.artifacts.get_mut(artifact) {
             if a.year.is_none() {
-                a.year = ts.year;
+                // klog and journald omit the year; a full date in the record
+                // (`No retries permitted until 2023-04-18 ...`) supplies it.
+                a.year = record
+                    .timestamp
+                    .and_then(|t| t.year)
+                    .or_else(|| year_in(&record.text));
             }
         }
         self.obs.hits.push(Hit {
@@ -411,6 +416,9 @@ impl<'a> Scanner<'a> {
             },
             _ => {}
         }
+        if matches!(kind, ArtifactKind::PodDescribe | ArtifactKind::Events) && a.year.is_none() {
+            a.year = text.lines().take(400).find_map(year_in);
+        }
         // A package list that parses to nothing is not a package list.
         if kind == ArtifactKind::Packages && a.packages.is_empty() && !text.trim().is_empty() {
             problems = text.lines().count();
@@ -519,10 +527,20 @@ fn learn_from_head(a: &mut ArtifactFacts, block: &[u8]) {
     }
 }
 
-/// A plausible year in a full date (`2021-02-03`) in the line.
+/// A plausible year in a full date in the line: `2021-02-03` or `Tue, 18 Apr 2023`.
 fn year_in(line: &str) -> Option<u16> {
     let b = line.as_bytes();
-    b.windows(10).find_map(|w| {
+    let rfc = b.windows(9).find_map(|w| {
+        // ` Apr 2023` after a day number
+        let month = std::str::from_utf8(w.get(1..4)?).ok()?;
+        let ok = w.first() == Some(&b' ')
+            && w.get(4) == Some(&b' ')
+            && crate::records::is_month(month)
+            && w.get(5..9)?.iter().all(u8::is_ascii_digit);
+        let y: u16 = std::str::from_utf8(w.get(5..9)?).ok()?.parse().ok()?;
+        (ok && (1990..2100).contains(&y)).then_some(y)
+    });
+    let iso = b.windows(10).find_map(|w| {
         let ok = w.get(4) == Some(&b'-')
             && w.get(7) == Some(&b'-')
             && w.iter()
@@ -533,7 +551,8 @@ fn year_in(line: &str) -> Option<u16> {
         }
         let y: u16 = std::str::from_utf8(w.get(..4)?).ok()?.parse().ok()?;
         (1990..2100).contains(&y).then_some(y)
-    })
+    });
+    iso.or(rfc)
 }
 
 fn learn_from_probe(a: &mut ArtifactFacts, probe: &str, m: &SignalMatch, record: &Record) {
@@ -626,5 +645,10 @@ mod tests {
             Some(2021)
         );
         assert_eq!(year_in("E0418 08:42:39.991535 1187 x.go:1] x"), None);
+        assert_eq!(
+            year_in("Start Time:       Tue, 18 Apr 2023 08:42:39 +0000"),
+            Some(2023)
+        );
+        assert_eq!(year_in("Feb 03 06:10:31 host kubelet[1]: x"), None);
     }
 }
