@@ -86,6 +86,31 @@ fn probes() -> Vec<Probe> {
     ]
 }
 
+/// Text whose kind could not be told (a full system journal, `messages`, a
+/// file named anything) is still searched by every rule that reads logs:
+/// missing a failure because of a file name is worse than one more scan.
+fn with_other_log(kinds: &[ArtifactKind]) -> Vec<ArtifactKind> {
+    let mut out = kinds.to_vec();
+    let reads_logs = kinds.iter().any(|k| {
+        matches!(
+            k,
+            ArtifactKind::KubeletLog
+                | ArtifactKind::RuntimeLog
+                | ArtifactKind::Events
+                | ArtifactKind::PodDescribe
+                | ArtifactKind::Dmesg
+        )
+    });
+    if reads_logs && !out.contains(&ArtifactKind::OtherLog) {
+        out.push(ArtifactKind::OtherLog);
+    }
+    // A pod's status says in JSON what `describe` says in text (a last state's message).
+    if out.contains(&ArtifactKind::PodDescribe) && !out.contains(&ArtifactKind::PodJson) {
+        out.push(ArtifactKind::PodJson);
+    }
+    out
+}
+
 /// The automata and targets for one artifact kind.
 #[derive(Debug, Default)]
 pub struct KindMatcher {
@@ -172,7 +197,7 @@ impl Matcher {
         for (ri, rule) in pack.rules.iter().enumerate() {
             for (si, s) in rule.signals.iter().enumerate() {
                 add(
-                    &s.kinds,
+                    &with_other_log(&s.kinds),
                     &s.literals,
                     Target::Signal {
                         rule: ri,
@@ -183,7 +208,7 @@ impl Matcher {
             for (ci, c) in rule.conditions.iter().enumerate() {
                 if c.regex.is_some() {
                     add(
-                        &c.spec.kinds,
+                        &with_other_log(&c.spec.kinds),
                         &c.spec.literals,
                         Target::Condition {
                             rule: ri,
