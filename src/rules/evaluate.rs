@@ -169,6 +169,23 @@ fn subject(
                 }
             }
         }
+        // A pod list (JSON): the pod whose container status carries the matched message.
+        if kind == Some(ArtifactKind::PodJson) && s.pod.is_none() {
+            let owner = a.pods.iter().find(|p| {
+                p.containers
+                    .iter()
+                    .filter_map(|c| c.last_message.as_deref())
+                    .any(|m| {
+                        let head: String = m.chars().take(120).collect();
+                        !head.is_empty() && hit.record.text.contains(&head)
+                    })
+            });
+            if let Some(p) = owner {
+                s.pod = Some(p.name.clone());
+                s.namespace = s.namespace.take().or_else(|| p.namespace.clone());
+                s.node = s.node.take().or_else(|| p.node.clone());
+            }
+        }
         if kind == Some(ArtifactKind::Events) {
             // Table rows are found by line; JSON events (no line) by their message.
             let by_line = a
@@ -262,6 +279,21 @@ fn scheme_of(m: PackageManager) -> Scheme {
         PackageManager::Dpkg => Scheme::Dpkg,
         PackageManager::Pacman => Scheme::Pacman,
         PackageManager::Apk => Scheme::Apk,
+    }
+}
+
+/// Packages that install a component, for its version when nothing else states it.
+fn component_packages(component: &str) -> &'static [&'static str] {
+    match component {
+        "kubernetes" => &[
+            "kubelet",
+            "kubernetes-node",
+            "kubernetes-kubelet",
+            "kubernetes1.18-kubelet",
+        ],
+        "containerd" => &["containerd", "containerd.io"],
+        "kata" => &["kata-containers", "kata-runtime", "kata-containers-runtime"],
+        _ => &[],
     }
 }
 
@@ -430,9 +462,29 @@ fn evaluate_condition(
                         .map(|v| (v, a.path.clone()))
                 })
             };
+            // The package that ships the component, when no log or version file states it.
+            let from_package = || {
+                let names = component_packages(component);
+                let (pkgs, path) = facts.and_then(|f| f.packages.as_ref())?;
+                pkgs.iter()
+                    .find(|p| p.installed && names.contains(&p.name.as_str()))
+                    .map(|p| {
+                        let upstream =
+                            crate::version::upstream(scheme_of(p.manager), &p.version).to_string();
+                        (
+                            VersionFact {
+                                component: component.to_string(),
+                                version: upstream,
+                                line: p.line,
+                            },
+                            path.clone(),
+                        )
+                    })
+            };
             let found = node_version
-                .map(|(v, p)| (*v, p.clone()))
-                .or_else(cluster_version);
+                .map(|(v, p)| ((*v).clone(), p.clone()))
+                .or_else(|| cluster_version().map(|(v, p)| (v.clone(), p)))
+                .or_else(from_package);
             let (Some((v, path)), Some(range)) = (found, &c.range) else {
                 return status_result(
                     c,

@@ -1,0 +1,271 @@
+//! The same failure, re-wrapped in the layouts customers send: the verdict must
+//! not depend on where a file sits or how its lines are wrapped. Each bundle is
+//! built in a temp directory from a sample's real-looking files.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn sample(rel: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(rel);
+    fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    fs::write(p, text).expect("write");
+}
+
+fn analyze(input: &Path) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_podmortem"))
+        .arg("analyze")
+        .arg(input)
+        .args(["--format", "json", "-o", "-"])
+        .output()
+        .expect("run");
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn found(r: &Value, rule: &str) -> Option<Value> {
+    r["findings"]
+        .as_array()?
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .cloned()
+}
+
+const HOST: &str = "worker-02";
+
+/// The kubelet log of the NFS sample with journald's prefix on every line.
+fn journald(kubelet: &str, unit: &str) -> String {
+    let mut stamp = "Sep 12 09:00:00".to_string();
+    kubelet
+        .lines()
+        .map(|l| {
+            // klog `E0912 09:31:07.681775`: reuse its time for the journal stamp.
+            if l.len() > 14
+                && l.as_bytes()[0].is_ascii_uppercase()
+                && l.as_bytes()[1].is_ascii_digit()
+            {
+                stamp = format!("Sep {} {}", &l[3..5], &l[6..14]);
+            }
+            format!("{stamp} {HOST} {unit}[1208]: {l}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// k0s wraps every kubelet line, continuation lines included, in a logrus msg="...".
+fn k0s(kubelet: &str) -> String {
+    kubelet
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let esc = l.replace('\\', "\\\\").replace('"', "\\\"");
+            format!("Sep 12 09:31:07 {HOST} k0s[901]: time=\"2023-09-12 09:31:07\" level=info msg=\"{esc}\" component=kubelet stream=stderr")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn nfs_files() -> (String, String, String) {
+    (
+        sample("nfs-helper-missing-adhoc/worker-02/kubelet.log"),
+        sample("nfs-helper-missing-adhoc/worker-02/rpm-qa.txt"),
+        sample("nfs-helper-missing-adhoc/worker-02/mountinfo"),
+    )
+}
+
+fn assert_helper_missing(r: &Value, confidence: &str) {
+    let f = found(r, "nfs-client-helper-missing")
+        .unwrap_or_else(|| panic!("not found in {}", r["findings"]));
+    assert_eq!(f["confidence"], confidence, "{}", f["confidence_reason"]);
+    assert_eq!(f["affected"]["nodes"], serde_json::json!([HOST]));
+    assert!(
+        found(r, "mount-wait-timeout").is_none(),
+        "the timeout is folded"
+    );
+}
+
+#[test]
+fn rancher_collector_layout() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join(format!("{HOST}-2023-09-12_10_00_00"));
+    let (kubelet, rpm, _) = nfs_files();
+    write(&root, "journald/kubelet", &journald(&kubelet, "kubelet"));
+    write(&root, "systeminfo/packages-rpm", &rpm);
+    write(&root, "systeminfo/hostname", HOST);
+    write(
+        &root,
+        "systeminfo/mount",
+        "/dev/sda1 on / type xfs (rw,relatime)\nproc on /proc type proc (rw,nosuid)\n",
+    );
+    assert_helper_missing(&analyze(&root), "confirmed");
+}
+
+#[test]
+fn k0s_wrapper_around_every_continuation_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("support-bundle-2023-09-12T10_00_00");
+    let (kubelet, rpm, mountinfo) = nfs_files();
+    write(
+        &root,
+        "host-collectors/run-host/journalctl-k0s.txt",
+        &k0s(&kubelet),
+    );
+    write(&root, "host-collectors/run-host/rpm-qa.txt", &rpm);
+    write(&root, "host-collectors/run-host/mountinfo.txt", &mountinfo);
+    assert_helper_missing(&analyze(&root), "confirmed");
+}
+
+#[test]
+fn must_gather_gzip_kubelet_log_without_a_package_list_is_probable() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir
+        .path()
+        .join("must-gather.local.5531/quay-io-openshift-release-dev-sha256-0a1b/nodes")
+        .join(HOST);
+    let (kubelet, _, _) = nfs_files();
+    let gz = root.join(format!("{HOST}_logs_kubelet.gz"));
+    fs::create_dir_all(&root).expect("mkdir");
+    let mut enc = flate2::write::GzEncoder::new(
+        fs::File::create(&gz).expect("create"),
+        flate2::Compression::default(),
+    );
+    std::io::Write::write_all(&mut enc, journald(&kubelet, "kubenswrapper").as_bytes())
+        .expect("gz");
+    enc.finish().expect("finish");
+    let r = analyze(&dir.path().join("must-gather.local.5531"));
+    let f = found(&r, "nfs-client-helper-missing").expect("finding");
+    assert_eq!(
+        f["confidence"], "probable",
+        "no package list: the report says which artifact would settle it"
+    );
+    assert!(
+        f["confidence_reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("package list"),
+        "{}",
+        f["confidence_reason"]
+    );
+}
+
+#[test]
+fn logs_in_a_file_named_anything_are_still_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("ticket-8812");
+    let (kubelet, rpm, _) = nfs_files();
+    write(&root, "notes-from-customer.txt", &kubelet);
+    write(&root, "installed.txt", &rpm);
+    let r = analyze(&root);
+    assert!(
+        found(&r, "nfs-client-helper-missing").is_some(),
+        "{}",
+        r["findings"]
+    );
+}
+
+#[test]
+fn per_node_packages_a_node_with_the_client_does_not_clear_one_without() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("cluster-dump");
+    let (kubelet, rpm, _) = nfs_files();
+    write(&root, "worker-02/kubelet.log", &kubelet);
+    write(&root, "worker-02/rpm-qa.txt", &rpm);
+    write(
+        &root,
+        "worker-01/kubelet.log",
+        "I0912 09:00:00.000000    1208 server.go:416] Version: v1.23.17\n",
+    );
+    write(
+        &root,
+        "worker-01/rpm-qa.txt",
+        &format!("{rpm}nfs-utils-1.3.0-0.68.el7.2.x86_64\n"),
+    );
+    let r = analyze(&root);
+    assert_helper_missing(&r, "confirmed");
+}
+
+#[test]
+fn the_package_installed_on_the_failing_node_rules_it_out() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("cluster-dump");
+    let (kubelet, rpm, _) = nfs_files();
+    write(&root, "worker-02/kubelet.log", &kubelet);
+    write(
+        &root,
+        "worker-02/rpm-qa.txt",
+        &format!("{rpm}nfs-utils-1.3.0-0.68.el7.2.x86_64\n"),
+    );
+    let r = analyze(&root);
+    assert!(found(&r, "nfs-client-helper-missing").is_none());
+    let ruled = r["ruled_out"].as_array().expect("ruled_out");
+    assert!(ruled
+        .iter()
+        .any(|x| x["rule"] == "nfs-client-helper-missing"
+            && x["reason"].as_str().unwrap_or("").contains("nfs-utils")));
+    for f in r["findings"].as_array().expect("findings") {
+        assert_eq!(
+            f["severity"], "low",
+            "only a low symptom may remain: {}",
+            f["rule"]
+        );
+    }
+}
+
+/// util-linux boundary: the same k0s failure under pacman, rpm and dpkg package lists.
+#[test]
+fn util_linux_boundaries_change_the_verdict_exactly_there() {
+    let events = sample("subpath-utillinux-k0s/cluster-resources/events/default.json");
+    let dpkg = |v: &str| {
+        format!(
+            "Desired=Unknown/Install/Remove/Purge/Hold\n| Status=Not/Inst/Conf-files/Unpacked/halF-conf/Half-inst/trig-aWait/Trig-pend\n|/ Err?=(none)/Reinst-required (Status,Err: uppercase=bad)\n||/ Name           Version      Architecture Description\n+++-==============-============-============-=================================\nii  bash           5.2.37-2     amd64        GNU Bourne Again SHell\nii  libmount1:amd64 {v} amd64        device mounting library\nii  mount          {v}       amd64        tools for mounting and manipulating filesystems\nii  util-linux     {v}       amd64        miscellaneous system utilities\n"
+        )
+    };
+    let cases = [
+        ("pacman-q.txt", "acl 2.3.2-1\nbash 5.2.037-1\ncoreutils 9.7-1\nutil-linux 2.41-3\nutil-linux-libs 2.41-3\nzstd 1.5.7-2\n".to_string(), true),
+        ("pacman-q.txt", "acl 2.3.2-1\nbash 5.2.037-1\ncoreutils 9.7-1\nutil-linux 2.41.1-1\nutil-linux-libs 2.41.1-1\nzstd 1.5.7-2\n".to_string(), false),
+        ("pacman-q.txt", "acl 2.3.2-1\nbash 5.2.037-1\ncoreutils 9.7-1\nutil-linux 2.40.4-1\nutil-linux-libs 2.40.4-1\nzstd 1.5.7-2\n".to_string(), false),
+        ("rpm-qa.txt", "bash-5.2.37-1.fc42.x86_64\nutil-linux-2.41-1.fc42.x86_64\nutil-linux-core-2.41-1.fc42.x86_64\nzstd-1.5.7-1.fc42.x86_64\n".to_string(), true),
+        ("rpm-qa.txt", "bash-5.2.37-1.fc42.x86_64\nutil-linux-2.41.1-1.fc42.x86_64\nutil-linux-core-2.41.1-1.fc42.x86_64\nzstd-1.5.7-1.fc42.x86_64\n".to_string(), false),
+        ("dpkg-l.txt", dpkg("2.41-5"), true),
+        ("dpkg-l.txt", dpkg("2.40.4-8"), false),
+    ];
+    for (name, pkg, expect_found) in cases {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path().join("bundle");
+        write(&root, "cluster-resources/events/default.json", &events);
+        write(&root, &format!("host-collectors/run-host/{name}"), &pkg);
+        write(
+            &root,
+            "host-collectors/run-host/journalctl-k0s.txt",
+            &sample("subpath-utillinux-k0s/host-collectors/run-host/journalctl-k0s.txt"),
+        );
+        let r = analyze(&root);
+        assert_eq!(
+            found(&r, "subpath-utillinux-2.41-regression").is_some(),
+            expect_found,
+            "{name} {pkg}: {}",
+            r["findings"]
+        );
+        if !expect_found {
+            assert!(
+                r["ruled_out"].as_array().is_some_and(|a| a
+                    .iter()
+                    .any(|x| x["rule"] == "subpath-utillinux-2.41-regression")),
+                "{pkg}"
+            );
+        }
+    }
+}
