@@ -14,7 +14,7 @@ use podmortem::report::render::{render, Format};
 use podmortem::rules::load::{self, RulePack};
 use podmortem::rules::matcher::Matcher;
 use podmortem::rules::schema::Severity;
-use podmortem::rules::test_examples;
+use podmortem::rules::{self, catalogue, test_examples};
 use podmortem::Options;
 
 #[derive(Parser)]
@@ -47,6 +47,12 @@ enum Command {
         /// Exit with 1 when a finding has at least this severity.
         #[arg(long = "fail-on", value_enum)]
         fail_on: Option<SeverityArg>,
+        /// Only these rules (ids or categories, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// Skip these rules (ids or categories, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        skip: Vec<String>,
         /// Bundles analyzed at once (0: one per core).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
@@ -67,13 +73,29 @@ enum Command {
 #[derive(Subcommand)]
 enum RulesCommand {
     /// List the rules.
-    List,
-    /// Show one rule: its file, examples and references.
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Show one rule: its file, signals, examples and references.
     Show { id: String },
     /// Run every rule's examples; non-zero exit on any failure.
-    Test,
-    /// Check rule files strictly; every problem is reported at once.
-    Lint,
+    Test {
+        /// Extra rule files or directories to check with the built-in pack.
+        paths: Vec<PathBuf>,
+    },
+    /// Check rule files strictly; every problem is reported at once, with file, line and code.
+    Lint {
+        /// Extra rule files or directories to check with the built-in pack.
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Md,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -97,12 +119,44 @@ impl From<SeverityArg> for Severity {
     }
 }
 
-fn load_pack(dirs: &[PathBuf]) -> Result<RulePack, String> {
-    let mut sources = load::builtin_sources();
-    for d in dirs {
-        sources.extend(load::read_dir_sources(d).map_err(|e| e.to_string())?);
+/// `--only` / `--skip`: rule ids or categories.
+struct Selection {
+    only: Vec<String>,
+    skip: Vec<String>,
+}
+
+impl Selection {
+    fn keeps(&self, id: &str, category: &str) -> bool {
+        let named = |list: &[String]| list.iter().any(|x| x == id || x == category);
+        (self.only.is_empty() || named(&self.only)) && !named(&self.skip)
     }
-    load::load(&sources).map_err(|e| e.to_string())
+}
+
+/// The built-in rules plus the user's files or directories, in that order.
+fn sources(paths: &[PathBuf]) -> Result<Vec<(String, String)>, String> {
+    let mut sources = load::builtin_sources();
+    for p in paths {
+        if p.is_dir() {
+            sources.extend(load::read_dir_sources(p).map_err(|e| e.to_string())?);
+        } else {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            sources.push((p.display().to_string(), text));
+        }
+    }
+    Ok(sources)
+}
+
+fn load_pack(paths: &[PathBuf]) -> Result<RulePack, String> {
+    load::load(&sources(paths)?).map_err(|e| e.to_string())
+}
+
+/// Print to standard output; a closed pipe (`| head`) ends the output quietly.
+fn emit(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
 }
 
 fn main() -> ExitCode {
@@ -114,17 +168,23 @@ fn main() -> ExitCode {
             format,
             rules,
             fail_on,
+            only,
+            skip,
             jobs,
             quiet,
-        } => analyze(
-            &inputs,
-            &output,
-            &format,
-            &rules,
-            fail_on.map(Severity::from),
-            jobs,
-            quiet,
-        ),
+        } => {
+            let select = Selection { only, skip };
+            analyze(
+                &inputs,
+                &output,
+                &format,
+                &rules,
+                &select,
+                fail_on.map(Severity::from),
+                jobs,
+                quiet,
+            )
+        }
         Command::Rules { command, rules } => rules_command(command, &rules),
     }
 }
@@ -144,11 +204,13 @@ fn parse_formats(s: &str) -> Result<Vec<Format>, String> {
     Ok(out)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn analyze(
     inputs: &[PathBuf],
     output: &str,
     format: &str,
     rule_dirs: &[PathBuf],
+    select: &Selection,
     fail_on: Option<Severity>,
     jobs: usize,
     quiet: bool,
@@ -160,13 +222,19 @@ fn analyze(
             return ExitCode::from(2);
         }
     };
-    let pack = match load_pack(rule_dirs) {
+    let mut pack = match load_pack(rule_dirs) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("podmortem: {e}");
             return ExitCode::from(2);
         }
     };
+    pack.rules
+        .retain(|r| select.keeps(&r.spec.id, &r.spec.category));
+    if pack.rules.is_empty() {
+        eprintln!("podmortem: --only/--skip left no rule to run");
+        return ExitCode::from(2);
+    }
     let matcher = Matcher::new(&pack);
     let options = Options::default();
     // A folder of bundles expands into its bundles; anything else is one bundle.
@@ -277,7 +345,35 @@ fn exit_code(
 }
 
 fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
-    let pack = match load_pack(dirs) {
+    let extra = |paths: &[PathBuf]| -> Vec<PathBuf> { dirs.iter().chain(paths).cloned().collect() };
+    // Lint reports every problem itself, so it must not stop at the first load error.
+    if let RulesCommand::Lint { paths } = &command {
+        let sources = match sources(&extra(paths)) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("podmortem: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let problems = rules::lint(&sources);
+        let mut text: String = problems.iter().map(|p| format!("{p}\n")).collect();
+        text.push_str(&format!(
+            "{} rule file(s) checked, {} problem(s)\n",
+            sources.len(),
+            problems.len()
+        ));
+        emit(&text);
+        return if problems.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        };
+    }
+    let paths = match &command {
+        RulesCommand::Test { paths } => extra(paths),
+        _ => dirs.to_vec(),
+    };
+    let pack = match load_pack(&paths) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{e}");
@@ -285,71 +381,86 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
         }
     };
     match command {
-        RulesCommand::Lint => {
-            println!("{} rules checked, no problems", pack.rules.len());
-            ExitCode::SUCCESS
-        }
-        RulesCommand::List => {
-            for r in &pack.rules {
-                println!(
-                    "{:<42} {:<9} {:<9} {}",
-                    r.spec.id,
-                    r.spec.severity.as_str(),
-                    r.spec.category,
-                    r.spec.title
-                );
-            }
+        RulesCommand::Lint { .. } => ExitCode::SUCCESS,
+        RulesCommand::List { format } => {
+            let text = match format {
+                ListFormat::Table => catalogue::table(&pack),
+                ListFormat::Md => match catalogue::markdown(&pack) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        eprintln!("podmortem: {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+                ListFormat::Json => {
+                    serde_json::to_string_pretty(&catalogue::catalogue(&pack)).unwrap_or_default()
+                        + "\n"
+                }
+            };
+            emit(&text);
             ExitCode::SUCCESS
         }
         RulesCommand::Show { id } => match pack.get(&id) {
             Some(r) => {
-                println!(
-                    "{} ({})\n{}\nseverity: {}  category: {}\n\n{}\n",
+                let mut t = format!(
+                    "{} ({})\n{}\nseverity: {}  category: {}{}\n\n{}\n",
                     r.spec.id,
                     r.file,
                     r.spec.title,
                     r.spec.severity.as_str(),
                     r.spec.category,
-                    r.spec.summary
+                    if r.spec.symptom { "  (symptom)" } else { "" },
+                    r.spec.summary.trim()
                 );
                 for s in &r.spec.signals {
-                    println!(
-                        "signal {} in {:?}:\n  {}",
+                    let kinds: Vec<&str> = s.kinds.iter().map(|k| k.as_str()).collect();
+                    t.push_str(&format!(
+                        "\nsignal {} in {}:\n  literals {:?}\n  regex {}\n",
                         s.name,
-                        s.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                        kinds.join(", "),
+                        s.literals,
                         s.regex
-                    );
+                    ));
+                }
+                for c in &r.spec.conditions {
+                    t.push_str(&format!(
+                        "\ncondition {} ({:?}, {:?}, {:?})",
+                        c.name, c.fact, c.expect, c.effect
+                    ));
                 }
                 for (i, e) in r.spec.examples.iter().enumerate() {
-                    println!(
-                        "\nexample {} ({}, {}):\n{}",
+                    t.push_str(&format!(
+                        "\n\nexample {} ({}, {}; {}):\n{}",
                         i + 1,
                         if e.matches {
                             "must match"
                         } else {
                             "must not match"
                         },
+                        e.kind.as_str(),
                         e.source,
                         e.text
-                    );
+                    ));
                 }
-                println!("\nreferences:");
+                t.push_str("\n\nreferences:\n");
                 for u in &r.spec.references {
-                    println!("  {u}");
+                    t.push_str(&format!("  {u}\n"));
                 }
+                emit(&t);
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("no rule with id `{id}`");
+                eprintln!("podmortem: no rule with id `{id}` (see `podmortem rules list`)");
                 ExitCode::from(2)
             }
         },
-        RulesCommand::Test => {
+        RulesCommand::Test { .. } => {
             let failures = test_examples(&pack);
             let total: usize = pack.rules.iter().map(|r| r.spec.examples.len()).sum();
+            let mut t = String::new();
             for f in &failures {
-                println!(
-                    "{} ({}) example {}: {}\n{}\n",
+                t.push_str(&format!(
+                    "{} ({}) example {}: {}\n{}\n\n",
                     f.rule,
                     f.file,
                     f.example,
@@ -359,13 +470,14 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
                         "must not match, but did"
                     },
                     f.text
-                );
+                ));
             }
-            println!(
-                "{} passed, {} failed",
+            t.push_str(&format!(
+                "{} passed, {} failed\n",
                 total - failures.len(),
                 failures.len()
-            );
+            ));
+            emit(&t);
             if failures.is_empty() {
                 ExitCode::SUCCESS
             } else {

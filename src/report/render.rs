@@ -47,6 +47,7 @@ impl Format {
 const MARKDOWN: &str = include_str!("../../templates/report.md.j2");
 const HTML: &str = include_str!("../../templates/report.html.j2");
 const INDEX: &str = include_str!("../../templates/index.html.j2");
+const CATALOGUE: &str = include_str!("../../templates/rules.md.j2");
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -94,4 +95,9 @@ pub fn render(report: &Report, format: Format) -> Result<String, RenderError> {
 /// The index page of a folder of bundles.
 pub fn render_index<S: serde::Serialize>(summary: &S) -> Result<String, RenderError> {
     render_template("index.html.j2", INDEX, Value::from_serialize(summary))
+}
+
+/// The rule catalogue (`docs/rules.md`).
+pub fn render_catalogue<S: serde::Serialize>(catalogue: &S) -> Result<String, RenderError> {
+    render_template("rules.md.j2", CATALOGUE, Value::from_serialize(catalogue))
 }

@@ -915,7 +915,7 @@ pub fn evaluate(
                 let explainer = outcomes.iter().position(|other| {
                     !other.ruled_out
                         && pack.rules.get(other.group.rule).is_some_and(|r| {
-                            !r.spec.symptom && r.spec.supersedes.contains(&rule.spec.id)
+                            r.spec.id != rule.spec.id && r.spec.supersedes.contains(&rule.spec.id)
                         })
                         && explains(&other.group.hits, other.group.node.as_deref(), s)
                 });
@@ -1014,7 +1014,7 @@ pub fn evaluate(
             let explainer = outcomes.iter().find(|other| {
                 !other.ruled_out
                     && pack.rules.get(other.group.rule).is_some_and(|r| {
-                        !r.spec.symptom && r.spec.supersedes.contains(&rule.spec.id)
+                        r.spec.id != rule.spec.id && r.spec.supersedes.contains(&rule.spec.id)
                     })
                     && explains(&other.group.hits, other.group.node.as_deref(), s)
             });

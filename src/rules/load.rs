@@ -32,7 +32,6 @@ pub enum Code {
     BadTemplate,
     ExampleMissed,
     ExampleMatched,
-    LiteralNotInExample,
 }
 
 impl Code {
@@ -51,7 +50,6 @@ impl Code {
             Code::BadTemplate => "R011",
             Code::ExampleMissed => "R012",
             Code::ExampleMatched => "R013",
-            Code::LiteralNotInExample => "R014",
         }
     }
 }

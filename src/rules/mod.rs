@@ -1,13 +1,14 @@
 //! Rules: the schema of a rule file, loading and strict checking, the
 //! combined matcher, and evaluation of hits against facts.
 
+pub mod catalogue;
 pub mod evaluate;
 pub mod load;
 pub mod matcher;
 pub mod schema;
 
 use crate::records::split_records;
-use load::RulePack;
+use load::{Code, Problem, RulePack};
 use matcher::{Matcher, Target};
 
 /// An `[[example]]` that did not behave.
@@ -47,6 +48,35 @@ pub fn test_examples(pack: &RulePack) -> Vec<ExampleFailure> {
         }
     }
     failures
+}
+
+/// Every problem of a set of rule sources at once: schema, regexes, ids,
+/// captures, and examples that misbehave, each with its file and line.
+pub fn lint(sources: &[(String, String)]) -> Vec<Problem> {
+    let pack = match load::load(sources) {
+        Ok(p) => p,
+        Err(e) => return e.0,
+    };
+    test_examples(&pack)
+        .into_iter()
+        .map(|f| {
+            let text = sources.iter().find(|(n, _)| *n == f.file).map(|(_, t)| t.as_str()).unwrap_or("");
+            let first = f.text.lines().next().unwrap_or("");
+            let line = text.lines().position(|l| !first.is_empty() && l.contains(first)).map_or(1, |i| i + 1);
+            let (code, message, hint) = if f.missed {
+                (Code::ExampleMissed, format!("example {} must match rule `{}` but does not", f.example, f.rule), "check the regex against the clean text (wrappers stripped, escapes undone) and that a literal is in the example")
+            } else {
+                (Code::ExampleMatched, format!("example {} is a near-miss but matches rule `{}`", f.example, f.rule), "tighten the regex so the near-miss stays out")
+            };
+            Problem {
+                file: f.file,
+                line,
+                code,
+                message,
+                hint: hint.to_string(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -101,6 +131,23 @@ mod tests {
                 r.spec.id
             );
         }
+    }
+
+    #[test]
+    fn lint_reports_a_misbehaving_example_with_file_line_and_code() {
+        let mut sources = load::builtin_sources();
+        if let Some((_, text)) = sources
+            .iter_mut()
+            .find(|(n, _)| n.ends_with("multi-attach-rwo.toml"))
+        {
+            *text = text.replacen("match = true", "match = false", 1);
+        }
+        let problems = lint(&sources);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].code, Code::ExampleMatched);
+        assert!(problems[0].file.ends_with("multi-attach-rwo.toml"));
+        assert!(problems[0].line > 1);
+        assert!(lint(&load::builtin_sources()).is_empty());
     }
 
     #[test]
