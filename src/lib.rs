@@ -94,18 +94,19 @@ pub fn analyze(
         Err(e) => obs.warnings.push(format!("reading stopped: {e}")),
     }
     let layout = layout::resolve(&obs.artifacts);
-    let (findings, ruled_out) = rules::evaluate::evaluate(pack, &obs, &layout);
+    let verdicts = rules::evaluate::evaluate(pack, &obs, &layout);
     let environment = environment(&obs, &layout);
     let bundle = bundle_info(input, &obs)?;
     obs.inventory.sort_by(|a, b| a.path.cmp(&b.path));
-    let verdict = verdict(&findings);
+    let verdict = verdict(&verdicts.findings);
     Ok(Report {
         schema: SCHEMA,
         verdict,
         bundle,
         environment,
-        findings,
-        ruled_out,
+        findings: verdicts.findings,
+        ruled_out: verdicts.ruled_out,
+        resolved: verdicts.resolved,
         unrecognized: Vec::new(),
         inventory: obs.inventory,
         warnings: obs.warnings,

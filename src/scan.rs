@@ -21,7 +21,9 @@ use crate::records::{
     MAX_RECORD_LINES,
 };
 use crate::rules::load::RulePack;
-use crate::rules::matcher::{Matcher, SignalMatch, Target, PROBE_NODE, PROBE_VERSION};
+use crate::rules::matcher::{
+    Matcher, SignalMatch, Target, PROBE_MOUNT_OK, PROBE_NODE, PROBE_VERSION,
+};
 
 /// Structured artifacts are read whole up to this size; beyond it they are skipped with a note.
 pub const MAX_STRUCTURED_BYTES: usize = 64 << 20;
@@ -58,6 +60,8 @@ pub struct ArtifactFacts {
     /// The content is nothing but a relative path: a symbolic link that a
     /// copy (git without symlinks, zip, Windows) turned into a small file.
     pub link_stub: Option<String>,
+    /// `MountVolume.SetUp succeeded` records: (line, volume, pod UID).
+    pub mount_successes: Vec<(u64, String, Option<String>)>,
 }
 
 /// A record that matched a signal, a text condition or a probe.
@@ -560,6 +564,15 @@ fn learn_from_probe(a: &mut ArtifactFacts, probe: &str, m: &SignalMatch, record:
         PROBE_NODE => {
             if let Some(n) = m.captures.get("node") {
                 a.node_names.insert(n.clone());
+            }
+        }
+        PROBE_MOUNT_OK => {
+            if let Some(v) = m.captures.get("volume") {
+                a.mount_successes.push((
+                    record.first_line,
+                    v.clone(),
+                    m.captures.get("uid").cloned(),
+                ));
             }
         }
         PROBE_VERSION => {

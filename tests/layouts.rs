@@ -269,3 +269,44 @@ fn util_linux_boundaries_change_the_verdict_exactly_there() {
         }
     }
 }
+
+/// A later `MountVolume.SetUp succeeded` for the same volume and pod resolves the failure.
+#[test]
+fn a_later_mount_success_resolves_the_failure() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("cluster-dump");
+    let (kubelet, rpm, _) = nfs_files();
+    let uid = "bf12d309-19bd-432a-b184-17b6ae57c619";
+    let ok = format!(
+        "I0912 09:58:00.000000    1208 operation_generator.go:756] \"MountVolume.SetUp succeeded for volume \\\"invoice-archive\\\" (UniqueName: \\\"kubernetes.io/nfs/{uid}-invoice-archive\\\") pod \\\"invoice-export-0\\\" (UID: \\\"{uid}\\\") \" pod=\"billing/invoice-export-0\"\n"
+    );
+    write(&root, "worker-02/kubelet.log", &format!("{kubelet}\n{ok}"));
+    write(&root, "worker-02/rpm-qa.txt", &rpm);
+    let r = analyze(&root);
+    assert!(
+        found(&r, "nfs-client-helper-missing").is_none(),
+        "{}",
+        r["findings"]
+    );
+    let resolved = r["resolved"].as_array().expect("resolved");
+    assert!(
+        resolved
+            .iter()
+            .any(|x| x["rule"] == "nfs-client-helper-missing"),
+        "{}",
+        r["resolved"]
+    );
+    // Another volume's success does not resolve it.
+    let other = ok.replace("\\\"invoice-archive\\\"", "\\\"kube-api-access-x\\\"");
+    write(
+        &root,
+        "worker-02/kubelet.log",
+        &format!("{kubelet}\n{other}"),
+    );
+    let r = analyze(&root);
+    assert!(
+        found(&r, "nfs-client-helper-missing").is_some(),
+        "{}",
+        r["resolved"]
+    );
+}

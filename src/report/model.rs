@@ -19,6 +19,8 @@ pub struct Report {
     pub environment: Environment,
     pub findings: Vec<Finding>,
     pub ruled_out: Vec<RuledOut>,
+    /// Failures a later success resolved (same fields as `ruled_out`).
+    pub resolved: Vec<RuledOut>,
     pub unrecognized: Vec<Unrecognized>,
     pub inventory: Vec<InventoryEntry>,
     pub warnings: Vec<String>,

@@ -786,11 +786,52 @@ fn bundle_year(obs: &Observations) -> Option<u16> {
 }
 
 /// Findings and ruled-out rules for one bundle.
-pub fn evaluate(
-    pack: &RulePack,
-    obs: &Observations,
-    layout: &Layout,
-) -> (Vec<Finding>, Vec<RuledOut>) {
+/// What evaluation decides for a bundle.
+#[derive(Debug, Default)]
+pub struct Verdicts {
+    pub findings: Vec<Finding>,
+    pub ruled_out: Vec<RuledOut>,
+    /// Failures that a later success in the same log resolved: history, not a current cause.
+    pub resolved: Vec<RuledOut>,
+}
+
+/// When every kubelet-log failure of a group (per volume) is followed, in the
+/// same log, by `MountVolume.SetUp succeeded` for that volume, the failure is
+/// over. Says which success resolved each volume.
+fn resolution(group: &Group<'_>, obs: &Observations) -> Option<String> {
+    let mut last: BTreeMap<(usize, &str), (u64, Option<&str>)> = BTreeMap::new();
+    for (h, s) in &group.hits {
+        let is_kubelet =
+            obs.artifacts.get(h.artifact).and_then(|a| a.kind) == Some(ArtifactKind::KubeletLog);
+        let Some(volume) = h.captures.get("volume").filter(|_| is_kubelet) else {
+            continue;
+        };
+        let uid = h.captures.get("uid").or(s.uid.as_ref()).map(String::as_str);
+        let entry = last
+            .entry((h.artifact, volume.as_str()))
+            .or_insert((0, uid));
+        if h.record.last_line >= entry.0 {
+            *entry = (h.record.last_line, uid.or(entry.1));
+        }
+    }
+    if last.is_empty() {
+        return None;
+    }
+    let mut reasons = Vec::new();
+    for ((artifact, volume), (line, uid)) in last {
+        let a = obs.artifacts.get(artifact)?;
+        let (ok_line, _, _) = a.mount_successes.iter().find(|(l, v, u)| {
+            *l > line && v == volume && (uid.is_none() || u.is_none() || u.as_deref() == uid)
+        })?;
+        reasons.push(format!(
+            "volume {volume} mounted at {} line {ok_line}, after the last failure at line {line}",
+            a.path
+        ));
+    }
+    Some(reasons.join("; "))
+}
+
+pub fn evaluate(pack: &RulePack, obs: &Observations, layout: &Layout) -> Verdicts {
     let nodes = node_facts(obs, layout);
     let pods = pod_index(obs);
     let year = bundle_year(obs);
@@ -846,6 +887,7 @@ pub fn evaluate(
         group: &'g Group<'h>,
         conditions: Vec<ConditionResult>,
         ruled_out: bool,
+        resolved: Option<String>,
     }
     let mut outcomes: Vec<Outcome<'_, '_>> = Vec::new();
     for g in groups.values_mut() {
@@ -874,19 +916,38 @@ pub fn evaluate(
             .iter()
             .zip(&rule.conditions)
             .any(|(r, c)| c.spec.effect == Effect::Require && r.status == Status::Failed);
+        let resolved = if ruled_out || rule.spec.symptom {
+            None
+        } else {
+            resolution(g, obs)
+        };
         outcomes.push(Outcome {
             group: g,
             conditions,
             ruled_out,
+            resolved,
         });
     }
     let mut findings = Vec::new();
     let mut ruled = Vec::new();
+    let mut resolved = Vec::new();
     for o in &outcomes {
         let Some(rule) = pack.rules.get(o.group.rule) else {
             continue;
         };
         let node = o.group.node.as_deref();
+        if let Some(reason) = &o.resolved {
+            resolved.push(RuledOut {
+                rule: rule.spec.id.clone(),
+                title: rule.spec.title.clone(),
+                nodes: node.map(|n| vec![n.to_string()]).unwrap_or_default(),
+                reason: format!("resolved: {reason}"),
+                occurrences: o.group.hits.len() as u64,
+                conditions: o.conditions.clone(),
+                evidence: evidence(&o.group.hits, obs, rule, year),
+            });
+            continue;
+        }
         if o.ruled_out {
             let reason = o
                 .conditions
@@ -1048,5 +1109,10 @@ pub fn evaluate(
             .then(a.affected.nodes.cmp(&b.affected.nodes))
     });
     ruled.sort_by(|a, b| (&a.rule, &a.nodes).cmp(&(&b.rule, &b.nodes)));
-    (findings, ruled)
+    resolved.sort_by(|a, b| (&a.rule, &a.nodes).cmp(&(&b.rule, &b.nodes)));
+    Verdicts {
+        findings,
+        ruled_out: ruled,
+        resolved,
+    }
 }

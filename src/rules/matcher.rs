@@ -49,6 +49,7 @@ const LOGS: &[ArtifactKind] = &[
 /// Probe names; `scan` turns their captures into facts.
 pub const PROBE_NODE: &str = "node-name";
 pub const PROBE_VERSION: &str = "version";
+pub const PROBE_MOUNT_OK: &str = "mount-succeeded";
 
 fn probes() -> Vec<Probe> {
     let build = |name, kinds, literals, re: &str| Probe {
@@ -59,6 +60,16 @@ fn probes() -> Vec<Probe> {
             .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!())),
     };
     vec![
+        // A later success for the same volume resolves an earlier mount failure.
+        build(
+            PROBE_MOUNT_OK,
+            &[ArtifactKind::KubeletLog],
+            &[
+                "SetUp succeeded for volume",
+                "MountDevice succeeded for volume",
+            ],
+            r#"MountVolume\.(?:SetUp|MountDevice) succeeded for volume "(?P<volume>[^"]+)"(?:.*?pod "[^"]*" \(UID: "(?P<uid>[^"]+)"\))?"#,
+        ),
         build(
             PROBE_NODE,
             &[ArtifactKind::KubeletLog],
