@@ -42,6 +42,8 @@ use rules::matcher::Matcher;
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub limits: Limits,
+    /// What quoted evidence is masked.
+    pub redaction: report::redact::Policy,
 }
 
 #[derive(Debug, Error)]
@@ -99,7 +101,7 @@ pub fn analyze(
     let bundle = bundle_info(input, &obs)?;
     obs.inventory.sort_by(|a, b| a.path.cmp(&b.path));
     let verdict = verdict(&verdicts.findings);
-    Ok(Report {
+    let mut report = Report {
         schema: SCHEMA,
         verdict,
         bundle,
@@ -110,11 +112,14 @@ pub fn analyze(
         unrecognized: Vec::new(),
         inventory: obs.inventory,
         warnings: obs.warnings,
+        redactions: Default::default(),
         rules: RulesInfo {
             count: pack.rules.len(),
             sha256: pack.hash.clone(),
         },
-    })
+    };
+    report::redact::redact_report(&mut report, options.redaction);
+    Ok(report)
 }
 
 fn verdict(findings: &[report::model::Finding]) -> String {

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use podmortem::batch::{self, Outcome, Summary};
+use podmortem::report::redact::Policy;
 use podmortem::report::render::{render, Format};
 use podmortem::rules::load::{self, RulePack};
 use podmortem::rules::matcher::Matcher;
@@ -53,6 +54,12 @@ enum Command {
         /// Skip these rules (ids or categories, comma-separated).
         #[arg(long, value_delimiter = ',')]
         skip: Vec<String>,
+        /// Quote evidence as it is, without masking secrets.
+        #[arg(long)]
+        no_redact: bool,
+        /// Also mask IPv4 addresses in quoted evidence.
+        #[arg(long)]
+        redact_ip: bool,
         /// Bundles analyzed at once (0: one per core).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
@@ -170,16 +177,26 @@ fn main() -> ExitCode {
             fail_on,
             only,
             skip,
+            no_redact,
+            redact_ip,
             jobs,
             quiet,
         } => {
             let select = Selection { only, skip };
+            let options = Options {
+                redaction: Policy {
+                    enabled: !no_redact,
+                    ips: redact_ip,
+                },
+                ..Options::default()
+            };
             analyze(
                 &inputs,
                 &output,
                 &format,
                 &rules,
                 &select,
+                &options,
                 fail_on.map(Severity::from),
                 jobs,
                 quiet,
@@ -211,6 +228,7 @@ fn analyze(
     format: &str,
     rule_dirs: &[PathBuf],
     select: &Selection,
+    options: &Options,
     fail_on: Option<Severity>,
     jobs: usize,
     quiet: bool,
@@ -236,7 +254,6 @@ fn analyze(
         return ExitCode::from(2);
     }
     let matcher = Matcher::new(&pack);
-    let options = Options::default();
     // A folder of bundles expands into its bundles; anything else is one bundle.
     let mut bundles = Vec::new();
     let mut batch_mode = inputs.len() > 1;
@@ -265,7 +282,7 @@ fn analyze(
             return ExitCode::from(2);
         }
     }
-    let outcomes = batch::run(&bundles, &pack, &matcher, &options, jobs);
+    let outcomes = batch::run(&bundles, &pack, &matcher, options, jobs);
     let mut unreadable = false;
     let mut worst: Option<Severity> = None;
     let mut rows = Vec::new();

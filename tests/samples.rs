@@ -394,3 +394,60 @@ fn real_troubleshoot_bundle_is_read_without_error_and_has_no_storage_cause() {
         );
     }
 }
+
+#[test]
+fn a_token_planted_in_a_failure_line_never_reaches_any_report() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("bundle");
+    let kubelet =
+        std::fs::read_to_string(samples().join("nfs-helper-missing-adhoc/worker-02/kubelet.log"))
+            .expect("read");
+    let secret = "hunter2-planted-Secret";
+    let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06YWRtaW4ifQ.c2lnbmF0dXJlLXBsYW50ZWQ";
+    // The planted values ride on the failure line itself, so they are quoted as evidence.
+    let planted = kubelet.replacen(
+        "Mount failed: exit status 32",
+        &format!("Mount failed: exit status 32 password={secret} Authorization: Bearer {jwt}"),
+        1,
+    );
+    std::fs::create_dir_all(root.join("worker-02")).expect("mkdir");
+    std::fs::write(root.join("worker-02/kubelet.log"), planted).expect("write");
+    std::fs::copy(
+        samples().join("nfs-helper-missing-adhoc/worker-02/rpm-qa.txt"),
+        root.join("worker-02/rpm-qa.txt"),
+    )
+    .expect("copy");
+    let out_dir = dir.path().join("out");
+    let status = Command::new(bin())
+        .arg("analyze")
+        .arg(&root)
+        .arg("-o")
+        .arg(&out_dir)
+        .arg("-q")
+        .status()
+        .expect("run");
+    assert_eq!(status.code(), Some(0));
+    let mut seen_redaction = false;
+    for ext in ["json", "md", "html"] {
+        let text = std::fs::read_to_string(out_dir.join("bundle").join(format!("report.{ext}")))
+            .expect("report");
+        assert!(
+            !text.contains(secret) && !text.contains(jwt),
+            "report.{ext} leaks a secret"
+        );
+        seen_redaction |= text.contains("REDACTED");
+    }
+    assert!(seen_redaction, "the reports say where values were masked");
+    let (_, r) = analyze(&root);
+    assert!(
+        finding(&r, "nfs-client-helper-missing")["evidence"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "redaction never changes what matches"
+    );
+    assert!(
+        r["redactions"]["secret"].as_u64().unwrap_or(0) >= 1,
+        "{}",
+        r["redactions"]
+    );
+}

@@ -4,6 +4,7 @@
 //! shows is already in the `Report` value.
 
 pub mod model;
+pub mod redact;
 pub mod render;
 
 pub use model::Report;

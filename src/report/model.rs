@@ -4,6 +4,8 @@
 //! JSON, so fields are added, never renamed. Every list is in a stable order
 //! and nothing depends on the wall clock, so reports of one bundle diff cleanly.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::scan::InventoryEntry;
@@ -24,6 +26,8 @@ pub struct Report {
     pub unrecognized: Vec<Unrecognized>,
     pub inventory: Vec<InventoryEntry>,
     pub warnings: Vec<String>,
+    /// Values masked in quoted evidence, by kind (`secret`, `jwt`, `url-credentials`...).
+    pub redactions: BTreeMap<String, u64>,
     /// The rule pack the report was made with.
     pub rules: RulesInfo,
 }
