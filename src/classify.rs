@@ -89,7 +89,6 @@ impl ArtifactKind {
                 | ArtifactKind::Packages
                 | ArtifactKind::OsRelease
                 | ArtifactKind::Uname
-                | ArtifactKind::Df
                 | ArtifactKind::Hostname
         )
     }
