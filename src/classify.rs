@@ -196,9 +196,10 @@ fn sniff(text: &str) -> Option<ArtifactKind> {
         if head.contains("\"NodeList\"") || head.contains("kind: NodeList") {
             return Some(ArtifactKind::NodeList);
         }
-        if head.contains("\"PodList\"")
+        let compact: String = head.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.contains("\"kind\":\"PodList\"")
+            || compact.contains("\"kind\":\"Pod\"")
             || head.contains("kind: PodList")
-            || head.contains("\"kind\": \"Pod\"")
             || head.contains("kind: Pod\n")
         {
             return Some(ArtifactKind::PodJson);

@@ -706,6 +706,16 @@ fn render_fix(rule: &Rule, hits: &[(&Hit, Subject)], node: Option<&str>) -> Fix 
                 .unwrap_or_default(),
         );
     }
+    // Bare pod names, for commands that take `-n <namespace>` separately.
+    let bare: BTreeSet<String> = lists
+        .get("pods")
+        .map(|p| {
+            p.iter()
+                .map(|x| x.rsplit('/').next().unwrap_or(x).to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    ctx.insert("pod_names", bare.into_iter().collect::<Vec<_>>().join(", "));
     ctx.insert("node", node.unwrap_or("the node").to_string());
     ctx.insert("rule", rule.spec.id.clone());
     let env = minijinja::Environment::new();

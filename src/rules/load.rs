@@ -185,6 +185,7 @@ fn is_kebab(id: &str) -> bool {
 /// Names a fix template may use: the plural capture lists and `node`.
 pub const TEMPLATE_VARS: &[&str] = &[
     "pods",
+    "pod_names",
     "volumes",
     "nodes",
     "paths",
@@ -196,7 +197,15 @@ pub const TEMPLATE_VARS: &[&str] = &[
 ];
 
 /// Template variables that evaluation fills even without a capture.
-const ALWAYS_KNOWN: &[&str] = &["pods", "volumes", "nodes", "namespaces", "node", "rule"];
+const ALWAYS_KNOWN: &[&str] = &[
+    "pods",
+    "pod_names",
+    "volumes",
+    "nodes",
+    "namespaces",
+    "node",
+    "rule",
+];
 
 /// Capture name -> the template variable that lists its values.
 pub fn plural(capture: &str) -> Option<&'static str> {
@@ -252,7 +261,13 @@ pub fn load(sources: &[(String, String)]) -> Result<RulePack, PackErrors> {
             None => continue,
         }
     }
-    let ids: BTreeSet<String> = by_id.keys().cloned().collect();
+    // Ids of every file that names one, loaded or not: a rule with its own
+    // problem must not make every rule that supersedes it an error too.
+    let ids: BTreeSet<String> = sources
+        .iter()
+        .filter_map(|(_, text)| toml::from_str::<toml::Table>(text).ok())
+        .filter_map(|t| t.get("id").and_then(|v| v.as_str()).map(str::to_string))
+        .collect();
     for rule in by_id.values() {
         for target in &rule.spec.supersedes {
             if !ids.contains(target) {
@@ -554,7 +569,7 @@ source = "near-miss"
         let bad = GOOD.replace("{{ volumes }}", "{{ paths }}");
         let err = load_one(&bad).unwrap_err();
         assert_eq!(err.0[0].code, Code::UndefinedCapture, "{err}");
-        let bad = GOOD.replace("{{ volumes }}", "{{ pod_names }}");
+        let bad = GOOD.replace("{{ volumes }}", "{{ pod_uids }}");
         assert_eq!(
             load_one(&bad).unwrap_err().0[0].code,
             Code::UndefinedCapture
