@@ -5,8 +5,11 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::time::Instant;
+
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::report::render::{render, render_index, Format};
 use crate::report::Report;
@@ -95,28 +98,122 @@ pub fn bundle_stem(path: &Path) -> String {
     name
 }
 
+/// What happened to one bundle of a batch.
+pub enum Status {
+    Analyzed(Box<Report>),
+    /// The last run's report still holds: same bundle content, same rule pack.
+    Unchanged(SummaryRow),
+    Failed(String),
+}
+
 /// The result of one bundle of a batch.
 pub struct Outcome {
     pub input: PathBuf,
     pub name: String,
-    pub result: Result<Report, String>,
+    pub status: Status,
+    pub seconds: f64,
 }
 
-/// Analyze bundles in parallel on `jobs` threads (0: all cores).
+/// Does this bundle belong to shard `k` of `n`? Stable across runs and
+/// machines: a hash of the bundle's name, not of its position in a listing.
+pub fn in_shard(path: &Path, k: u64, n: u64) -> bool {
+    if n <= 1 {
+        return true;
+    }
+    let digest = Sha256::digest(bundle_stem(path).as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(digest.get(..8).unwrap_or(&[0u8; 8]));
+    u64::from_be_bytes(first) % n == k
+}
+
+/// The last run's summary of a bundle, when its report was made from the same
+/// bundle content with the same rule pack.
+fn unchanged(input: &Path, report_json: &Path, rules_sha: &str) -> Option<SummaryRow> {
+    let text = fs::read_to_string(report_json).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    if v["rules"]["sha256"].as_str()? != rules_sha {
+        return None;
+    }
+    let (_, sha) = crate::fingerprint(input).ok()?;
+    if v["bundle"]["sha256"].as_str()? != sha {
+        return None;
+    }
+    let strings = |x: &serde_json::Value| -> Vec<String> {
+        x.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Some(SummaryRow {
+        name: bundle_stem(input),
+        input: input.display().to_string(),
+        verdict: v["verdict"].as_str().unwrap_or("").to_string(),
+        findings: v["findings"]
+            .as_array()
+            .map(|fs| {
+                fs.iter()
+                    .map(|f| {
+                        format!(
+                            "{} ({}, {})",
+                            f["rule"].as_str().unwrap_or(""),
+                            f["severity"].as_str().unwrap_or(""),
+                            f["confidence"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        nodes: v["environment"]["nodes"]
+            .as_array()
+            .map(|ns| {
+                ns.iter()
+                    .flat_map(|n| strings(&serde_json::json!([n["name"]])))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        bytes: v["bundle"]["bytes"].as_u64().unwrap_or(0),
+        seconds: 0.0,
+        report: None,
+        error: None,
+        unchanged: true,
+    })
+}
+
+/// Analyze bundles in parallel on `jobs` threads (0: all cores). With
+/// `reuse_in`, a bundle whose last report (in that directory) matches its
+/// content and the rule pack is not analyzed again.
 pub fn run(
     bundles: &[PathBuf],
     pack: &RulePack,
     matcher: &Matcher,
     options: &Options,
     jobs: usize,
+    reuse_in: Option<&Path>,
 ) -> Vec<Outcome> {
     let work = || {
         bundles
             .par_iter()
-            .map(|b| Outcome {
-                input: b.clone(),
-                name: bundle_stem(b),
-                result: analyze(b, pack, matcher, options).map_err(|e| e.to_string()),
+            .map(|b| {
+                let name = bundle_stem(b);
+                let started = Instant::now();
+                let previous = reuse_in
+                    .and_then(|dir| unchanged(b, &dir.join(&name).join("report.json"), &pack.hash));
+                let status = match previous {
+                    Some(row) => Status::Unchanged(row),
+                    None => match analyze(b, pack, matcher, options) {
+                        Ok(r) => Status::Analyzed(Box::new(r)),
+                        Err(e) => Status::Failed(e.to_string()),
+                    },
+                };
+                Outcome {
+                    input: b.clone(),
+                    name,
+                    status,
+                    seconds: started.elapsed().as_secs_f64(),
+                }
             })
             .collect()
     };
@@ -160,7 +257,7 @@ pub fn write_report(
 }
 
 /// One row of the batch summary.
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SummaryRow {
     pub name: String,
     pub input: String,
@@ -168,11 +265,16 @@ pub struct SummaryRow {
     pub findings: Vec<String>,
     pub nodes: Vec<String>,
     pub bytes: u64,
+    /// Wall time of the analysis (0 when the last report was reused).
+    pub seconds: f64,
     pub report: Option<String>,
     pub error: Option<String>,
+    /// The last run's report was reused (same bundle, same rule pack).
+    #[serde(default)]
+    pub unchanged: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub bundles: Vec<SummaryRow>,
 }
@@ -182,8 +284,8 @@ pub fn summary_row(
     report_link: Option<String>,
     write_error: Option<String>,
 ) -> SummaryRow {
-    match &o.result {
-        Ok(r) => SummaryRow {
+    match &o.status {
+        Status::Analyzed(r) => SummaryRow {
             name: o.name.clone(),
             input: o.input.display().to_string(),
             verdict: r.verdict.clone(),
@@ -194,33 +296,164 @@ pub fn summary_row(
                 .collect(),
             nodes: r.environment.nodes.iter().map(|n| n.name.clone()).collect(),
             bytes: r.bundle.bytes,
+            seconds: o.seconds,
             report: report_link,
             error: write_error,
+            unchanged: false,
         },
-        Err(e) => SummaryRow {
+        Status::Unchanged(row) => SummaryRow {
+            report: report_link,
+            ..row.clone()
+        },
+        Status::Failed(e) => SummaryRow {
             name: o.name.clone(),
             input: o.input.display().to_string(),
             verdict: String::new(),
             findings: Vec::new(),
             nodes: Vec::new(),
             bytes: 0,
+            seconds: o.seconds,
             report: None,
             error: Some(e.clone()),
+            unchanged: false,
         },
     }
 }
 
-/// `OUT/index.html` and `OUT/summary.json` for a batch.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `summary.csv`: one row per bundle, for spreadsheets.
+pub fn summary_csv(summary: &Summary) -> String {
+    let mut out = String::from("name,verdict,findings,nodes,bytes,seconds,error\n");
+    for r in &summary.bundles {
+        let row = [
+            csv_field(&r.name),
+            csv_field(&r.verdict),
+            csv_field(&r.findings.join("; ")),
+            csv_field(&r.nodes.join(" ")),
+            r.bytes.to_string(),
+            format!("{:.3}", r.seconds),
+            csv_field(r.error.as_deref().unwrap_or("")),
+        ];
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Merge the `summary.json` of several output folders (shards) into one summary;
+/// report links are made relative to `into`.
+pub fn merge(outs: &[PathBuf], into: &Path) -> Result<Summary, String> {
+    let mut merged = Summary::default();
+    for out in outs {
+        let path = out.join("summary.json");
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut s: Summary = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a podmortem summary ({e})", path.display()))?;
+        for row in &mut s.bundles {
+            if let Some(link) = &row.report {
+                let full = out.join(link);
+                row.report = Some(relative(into, &full));
+            }
+        }
+        merged.bundles.extend(s.bundles);
+    }
+    merged.bundles.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(merged)
+}
+
+/// `to` as seen from directory `from` (both as given; no filesystem access).
+fn relative(from: &Path, to: &Path) -> String {
+    let f: Vec<_> = from.components().collect();
+    let t: Vec<_> = to.components().collect();
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); f.len() - common];
+    parts.extend(
+        t.iter()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// `OUT/index.html`, `OUT/summary.json` and `OUT/summary.csv` for a batch.
 pub fn write_index(out: &Path, summary: &Summary) -> Result<(), String> {
     let html = render_index(summary).map_err(|e| e.to_string())?;
     write_atomic(&out.join("index.html"), html.as_bytes()).map_err(|e| e.to_string())?;
     let json = serde_json::to_string_pretty(summary).map_err(|e| e.to_string())?;
-    write_atomic(&out.join("summary.json"), json.as_bytes()).map_err(|e| e.to_string())
+    write_atomic(&out.join("summary.json"), json.as_bytes()).map_err(|e| e.to_string())?;
+    write_atomic(&out.join("summary.csv"), summary_csv(summary).as_bytes())
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_split_a_folder_stably_and_completely() {
+        let names: Vec<PathBuf> = (0..200)
+            .map(|i| PathBuf::from(format!("in/customer-{i}.tar.gz")))
+            .collect();
+        let mut seen = 0;
+        for k in 0..4 {
+            let mine: Vec<_> = names.iter().filter(|p| in_shard(p, k, 4)).collect();
+            assert!(
+                !mine.is_empty() && mine.len() < 100,
+                "shard {k}: {}",
+                mine.len()
+            );
+            seen += mine.len();
+        }
+        assert_eq!(seen, 200, "every bundle is in exactly one shard");
+        // The same name is in the same shard whatever folder it sits in.
+        assert_eq!(
+            in_shard(Path::new("a/customer-7.tar.gz"), 3, 4),
+            in_shard(Path::new("b/c/customer-7.tar.gz"), 3, 4)
+        );
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let s = Summary {
+            bundles: vec![SummaryRow {
+                name: "b,1".into(),
+                input: "x".into(),
+                verdict: "say \"hi\"".into(),
+                findings: vec!["a (high, confirmed)".into()],
+                nodes: vec!["n1".into()],
+                bytes: 3,
+                seconds: 0.5,
+                report: None,
+                error: None,
+                unchanged: false,
+            }],
+        };
+        let csv = summary_csv(&s);
+        assert_eq!(
+            csv.lines().nth(1),
+            Some("\"b,1\",\"say \"\"hi\"\"\",\"a (high, confirmed)\",n1,3,0.500,"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn merged_links_point_from_the_merged_index() {
+        assert_eq!(
+            relative(Path::new("merged"), Path::new("out-0/b1/report.html")),
+            "../out-0/b1/report.html"
+        );
+        assert_eq!(
+            relative(Path::new("out"), Path::new("out/b1/report.html")),
+            "b1/report.html"
+        );
+    }
 
     #[test]
     fn archive_suffixes_are_stripped_from_bundle_names() {

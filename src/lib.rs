@@ -22,6 +22,7 @@ pub mod records;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod unrecognized;
 pub mod version;
 
 use std::collections::BTreeSet;
@@ -97,8 +98,9 @@ pub fn analyze(
     }
     let layout = layout::resolve(&obs.artifacts);
     let verdicts = rules::evaluate::evaluate(pack, &obs, &layout);
+    let unrecognized = cluster_errors(&obs, &layout);
     let environment = environment(&obs, &layout);
-    let bundle = bundle_info(input, &obs)?;
+    let bundle = bundle_info(input)?;
     obs.inventory.sort_by(|a, b| a.path.cmp(&b.path));
     let verdict = verdict(&verdicts.findings);
     let mut report = Report {
@@ -109,7 +111,7 @@ pub fn analyze(
         findings: verdicts.findings,
         ruled_out: verdicts.ruled_out,
         resolved: verdicts.resolved,
-        unrecognized: Vec::new(),
+        unrecognized,
         inventory: obs.inventory,
         warnings: obs.warnings,
         redactions: Default::default(),
@@ -120,6 +122,129 @@ pub fn analyze(
     };
     report::redact::redact_report(&mut report, options.redaction);
     Ok(report)
+}
+
+/// Templates shown in a report (the most telling first).
+const MAX_UNRECOGNIZED: usize = 25;
+
+/// The error-like records no rule explains, clustered into templates.
+fn cluster_errors(
+    obs: &scan::Observations,
+    layout: &layout::Layout,
+) -> Vec<report::model::Unrecognized> {
+    use unrecognized::{Clusterer, Level, Occurrence};
+    let year = obs.artifacts.iter().filter_map(|a| a.year).max();
+    let node_of = |artifact: usize, host: Option<&str>| -> Option<String> {
+        host.and_then(|h| layout.node_for_host(h))
+            .or_else(|| {
+                layout
+                    .node_of
+                    .get(artifact)
+                    .copied()
+                    .flatten()
+                    .and_then(|n| layout.nodes.get(n))
+            })
+            .map(|n| n.name.clone())
+    };
+    let mut clusterer = Clusterer::new(5_000);
+    for e in &obs.errors {
+        let Some(a) = obs.artifacts.get(e.artifact) else {
+            continue;
+        };
+        let y = a.year.or(year);
+        clusterer.add(
+            e.level,
+            &e.message,
+            Occurrence {
+                artifact: a.path.clone(),
+                line: e.line,
+                text: e.text.clone(),
+                timestamp: e
+                    .timestamp
+                    .map(|t| y.map_or(t, |y| t.with_year(y)).to_string()),
+                node: node_of(e.artifact, e.host.as_deref()),
+                pod: pod_in(&e.text),
+            },
+        );
+    }
+    // JSON events have no lines to scan: their Warning messages go in whole,
+    // unless a rule's record already quotes them.
+    for (i, a) in obs.artifacts.iter().enumerate() {
+        if a.kind != Some(ArtifactKind::Events) {
+            continue;
+        }
+        for ev in a
+            .events
+            .iter()
+            .filter(|e| e.line == 0 && e.kind == "Warning")
+        {
+            let head: String = ev.message.chars().take(120).collect();
+            let explained = obs
+                .hits
+                .iter()
+                .any(|h| h.artifact == i && h.record.text.contains(&head));
+            if explained || head.is_empty() {
+                continue;
+            }
+            clusterer.add(
+                Level::Warning,
+                &ev.message,
+                Occurrence {
+                    artifact: a.path.clone(),
+                    line: 0,
+                    text: format!(
+                        "{} {}: {}",
+                        ev.reason,
+                        ev.object.as_deref().unwrap_or(""),
+                        ev.message
+                    ),
+                    timestamp: None,
+                    node: ev.node.clone(),
+                    pod: ev
+                        .object
+                        .as_deref()
+                        .map(|o| o.rsplit('/').next().unwrap_or(o).to_string()),
+                },
+            );
+        }
+    }
+    clusterer
+        .finish(MAX_UNRECOGNIZED)
+        .into_iter()
+        .map(|c| report::model::Unrecognized {
+            template: c.template,
+            level: match c.level {
+                Level::Error => "error".into(),
+                Level::Warning => "warning".into(),
+            },
+            benign: c.benign,
+            count: c.count,
+            first_seen: c.first_seen,
+            last_seen: c.last_seen,
+            nodes: c.nodes,
+            pods: c.pods,
+            example: report::model::Evidence {
+                artifact: c.example_artifact,
+                line: c.example_line,
+                line_end: c.example_line,
+                text: c.example_text,
+                timestamp: None,
+                matched: String::new(),
+                signal: String::new(),
+            },
+        })
+        .collect()
+}
+
+/// The pod a log line names: `pod="ns/name"` (structured klog) or `pod "name"`.
+fn pod_in(text: &str) -> Option<String> {
+    let after = text
+        .find("pod=\"")
+        .map(|i| i + 5)
+        .or_else(|| text.find("pod \"").map(|i| i + 5))?;
+    let rest = text.get(after..)?;
+    let name = rest.split('"').next()?;
+    (!name.is_empty() && name.len() < 254).then(|| name.to_string())
 }
 
 fn verdict(findings: &[report::model::Finding]) -> String {
@@ -225,23 +350,14 @@ fn environment(obs: &scan::Observations, layout: &layout::Layout) -> Environment
     }
 }
 
-/// The bundle's identity: a file's sha256, or for a directory a hash of its entries' paths and sizes.
-fn bundle_info(input: &Path, obs: &scan::Observations) -> Result<BundleInfo, Error> {
-    let name = input
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| input.display().to_string());
-    let io_err = |source| Error::Io {
-        path: input.display().to_string(),
-        source,
-    };
+/// A bundle's identity: `(bytes, sha256)` of a file's content, or for a
+/// directory of its files' relative paths and sizes (walked without following
+/// links). Incremental batch runs compare it with the last report's.
+pub fn fingerprint(input: &Path) -> std::io::Result<(u64, String)> {
     let mut hasher = Sha256::new();
     let bytes = if input.is_dir() {
-        let mut entries: Vec<(&str, u64)> = obs
-            .inventory
-            .iter()
-            .map(|e| (e.path.as_str(), e.bytes))
-            .collect();
+        let mut entries = Vec::new();
+        walk_sizes(input, "", &mut entries, 0)?;
         entries.sort();
         for (p, b) in &entries {
             hasher.update(p.as_bytes());
@@ -249,11 +365,11 @@ fn bundle_info(input: &Path, obs: &scan::Observations) -> Result<BundleInfo, Err
         }
         entries.iter().map(|(_, b)| b).sum()
     } else {
-        let mut f = std::fs::File::open(input).map_err(io_err)?;
+        let mut f = std::fs::File::open(input)?;
         let mut buf = vec![0u8; 1 << 20];
         let mut total = 0u64;
         loop {
-            let n = f.read(&mut buf).map_err(io_err)?;
+            let n = f.read(&mut buf)?;
             if n == 0 {
                 break;
             }
@@ -262,13 +378,50 @@ fn bundle_info(input: &Path, obs: &scan::Observations) -> Result<BundleInfo, Err
         }
         total
     };
-    Ok(BundleInfo {
-        name,
+    Ok((
         bytes,
-        sha256: hasher
+        hasher
             .finalize()
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect(),
+    ))
+}
+
+fn walk_sizes(
+    dir: &Path,
+    rel: &str,
+    out: &mut Vec<(String, u64)>,
+    depth: usize,
+) -> std::io::Result<()> {
+    if depth > 64 {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = format!("{rel}/{}", entry.file_name().to_string_lossy());
+        let meta = std::fs::symlink_metadata(entry.path())?;
+        if meta.is_dir() {
+            walk_sizes(&entry.path(), &name, out, depth + 1)?;
+        } else {
+            out.push((name, meta.len()));
+        }
+    }
+    Ok(())
+}
+
+fn bundle_info(input: &Path) -> Result<BundleInfo, Error> {
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| input.display().to_string());
+    let (bytes, sha256) = fingerprint(input).map_err(|source| Error::Io {
+        path: input.display().to_string(),
+        source,
+    })?;
+    Ok(BundleInfo {
+        name,
+        bytes,
+        sha256,
     })
 }

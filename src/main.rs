@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use podmortem::batch::{self, Outcome, Summary};
+use podmortem::batch::{self, Status, Summary};
 use podmortem::report::redact::Policy;
 use podmortem::report::render::{render, Format};
 use podmortem::rules::load::{self, RulePack};
@@ -32,40 +32,15 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Analyze bundles (archives, extracted directories, or folders of bundles) and write reports.
-    Analyze {
-        /// Bundle archives, extracted bundle directories, or folders of bundles.
+    Analyze(AnalyzeArgs),
+    /// Merge the summaries of several output folders (shards) into one index.
+    Index {
+        /// Output folders of earlier `analyze` runs (each holds summary.json).
         #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Output directory (one sub-directory per bundle), or `-` for one report on standard output.
-        #[arg(short, long, default_value = "podmortem-report")]
-        output: String,
-        /// Comma-separated formats: html, md, json.
-        #[arg(long, default_value = "html,md,json")]
-        format: String,
-        /// Extra rule directories; a rule with a built-in id replaces it.
-        #[arg(long = "rules")]
-        rules: Vec<PathBuf>,
-        /// Exit with 1 when a finding has at least this severity.
-        #[arg(long = "fail-on", value_enum)]
-        fail_on: Option<SeverityArg>,
-        /// Only these rules (ids or categories, comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        only: Vec<String>,
-        /// Skip these rules (ids or categories, comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        skip: Vec<String>,
-        /// Quote evidence as it is, without masking secrets.
-        #[arg(long)]
-        no_redact: bool,
-        /// Also mask IPv4 addresses in quoted evidence.
-        #[arg(long)]
-        redact_ip: bool,
-        /// Bundles analyzed at once (0: one per core).
-        #[arg(long, default_value_t = 0)]
-        jobs: usize,
-        /// No progress lines on standard error.
-        #[arg(long, short)]
-        quiet: bool,
+        outs: Vec<PathBuf>,
+        /// Where the merged index.html, summary.json and summary.csv go.
+        #[arg(short, long, default_value = "podmortem-index")]
+        output: PathBuf,
     },
     /// Inspect and check rule packs.
     Rules {
@@ -75,6 +50,67 @@ enum Command {
         #[arg(long = "rules", global = true)]
         rules: Vec<PathBuf>,
     },
+}
+
+#[derive(clap::Args)]
+struct AnalyzeArgs {
+    /// Bundle archives, extracted bundle directories, or folders of bundles.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output directory (one sub-directory per bundle), or `-` for one report on standard output.
+    #[arg(short, long, default_value = "podmortem-report")]
+    output: String,
+    /// Comma-separated formats: html, md, json.
+    #[arg(long, default_value = "html,md,json")]
+    format: String,
+    /// Extra rule directories; a rule with a built-in id replaces it.
+    #[arg(long = "rules")]
+    rules: Vec<PathBuf>,
+    /// Exit with 1 when a finding has at least this severity.
+    #[arg(long = "fail-on", value_enum)]
+    fail_on: Option<SeverityArg>,
+    /// Only these rules (ids or categories, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Skip these rules (ids or categories, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    skip: Vec<String>,
+    /// Quote evidence as it is, without masking secrets.
+    #[arg(long)]
+    no_redact: bool,
+    /// Also mask IPv4 addresses in quoted evidence.
+    #[arg(long)]
+    redact_ip: bool,
+    /// Bundles analyzed at once (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    jobs: usize,
+    /// Analyze only the bundles of shard K of N (0-based K; stable hash of the bundle name).
+    #[arg(long, value_parser = parse_shard)]
+    shard: Option<(u64, u64)>,
+    /// Re-analyze bundles whose last report matches their content and the rule pack.
+    #[arg(long)]
+    force: bool,
+    /// No progress lines on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or("write the shard as K/N, e.g. 2/8")?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("shard index `{k}` is not a number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("shard count `{n}` is not a number"))?;
+    if n == 0 || k >= n {
+        return Err(format!("shard {k}/{n}: K must be in 0..N"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Subcommand)]
@@ -169,39 +205,8 @@ fn emit(text: &str) -> bool {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Analyze {
-            inputs,
-            output,
-            format,
-            rules,
-            fail_on,
-            only,
-            skip,
-            no_redact,
-            redact_ip,
-            jobs,
-            quiet,
-        } => {
-            let select = Selection { only, skip };
-            let options = Options {
-                redaction: Policy {
-                    enabled: !no_redact,
-                    ips: redact_ip,
-                },
-                ..Options::default()
-            };
-            analyze(
-                &inputs,
-                &output,
-                &format,
-                &rules,
-                &select,
-                &options,
-                fail_on.map(Severity::from),
-                jobs,
-                quiet,
-            )
-        }
+        Command::Analyze(args) => analyze(&args),
+        Command::Index { outs, output } => index(&outs, &output),
         Command::Rules { command, rules } => rules_command(command, &rules),
     }
 }
@@ -221,31 +226,24 @@ fn parse_formats(s: &str) -> Result<Vec<Format>, String> {
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn analyze(
-    inputs: &[PathBuf],
-    output: &str,
-    format: &str,
-    rule_dirs: &[PathBuf],
-    select: &Selection,
-    options: &Options,
-    fail_on: Option<Severity>,
-    jobs: usize,
-    quiet: bool,
-) -> ExitCode {
-    let formats = match parse_formats(format) {
+fn analyze(args: &AnalyzeArgs) -> ExitCode {
+    let formats = match parse_formats(&args.format) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("podmortem: {e}");
             return ExitCode::from(2);
         }
     };
-    let mut pack = match load_pack(rule_dirs) {
+    let mut pack = match load_pack(&args.rules) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("podmortem: {e}");
             return ExitCode::from(2);
         }
+    };
+    let select = Selection {
+        only: args.only.clone(),
+        skip: args.skip.clone(),
     };
     pack.rules
         .retain(|r| select.keeps(&r.spec.id, &r.spec.category));
@@ -254,10 +252,17 @@ fn analyze(
         return ExitCode::from(2);
     }
     let matcher = Matcher::new(&pack);
+    let options = Options {
+        redaction: Policy {
+            enabled: !args.no_redact,
+            ips: args.redact_ip,
+        },
+        ..Options::default()
+    };
     // A folder of bundles expands into its bundles; anything else is one bundle.
     let mut bundles = Vec::new();
-    let mut batch_mode = inputs.len() > 1;
-    for input in inputs {
+    let mut batch_mode = args.inputs.len() > 1;
+    for input in &args.inputs {
         if input.is_dir() && batch::is_folder_of_bundles(input) {
             batch_mode = true;
             bundles.extend(batch::bundles_in(input));
@@ -265,14 +270,17 @@ fn analyze(
             bundles.push(input.clone());
         }
     }
-    let to_stdout = output == "-";
+    if let Some((k, n)) = args.shard {
+        bundles.retain(|b| batch::in_shard(b, k, n));
+    }
+    let to_stdout = args.output == "-";
     if to_stdout && (bundles.len() != 1 || formats.len() != 1) {
         eprintln!(
             "podmortem: `-o -` writes one report in one format: give one bundle and one --format"
         );
         return ExitCode::from(2);
     }
-    let out_dir = PathBuf::from(output);
+    let out_dir = PathBuf::from(&args.output);
     if !to_stdout {
         if let Err(e) = std::fs::create_dir_all(&out_dir) {
             eprintln!(
@@ -282,21 +290,23 @@ fn analyze(
             return ExitCode::from(2);
         }
     }
-    let outcomes = batch::run(&bundles, &pack, &matcher, options, jobs);
+    let reuse =
+        (!to_stdout && !args.force && formats.contains(&Format::Json)).then_some(out_dir.as_path());
+    let outcomes = batch::run(&bundles, &pack, &matcher, &options, args.jobs, reuse);
     let mut unreadable = false;
     let mut worst: Option<Severity> = None;
     let mut rows = Vec::new();
     for o in &outcomes {
-        match &o.result {
-            Ok(report) => {
+        match &o.status {
+            Status::Analyzed(report) => {
                 for f in &report.findings {
-                    if let Some(s) = Severity::parse(&f.severity) {
-                        worst = worst.max(Some(s));
-                    }
+                    worst = worst.max(Severity::parse(&f.severity));
                 }
                 if to_stdout {
                     match render(report, formats[0]) {
-                        Ok(text) => print!("{text}"),
+                        Ok(text) => {
+                            emit(&text);
+                        }
                         Err(e) => {
                             eprintln!("podmortem: {e}");
                             return ExitCode::from(2);
@@ -307,7 +317,7 @@ fn analyze(
                 let dir = out_dir.join(&o.name);
                 let (link, err) = match batch::write_report(report, &dir, &formats) {
                     Ok(paths) => {
-                        if !quiet {
+                        if !args.quiet {
                             eprintln!(
                                 "{}: {} -> {}",
                                 o.input.display(),
@@ -315,8 +325,7 @@ fn analyze(
                                 dir.display()
                             );
                         }
-                        let main = paths.first().map(|p| relative_link(&out_dir, p));
-                        (main, None)
+                        (paths.first().map(|p| relative_link(&out_dir, p)), None)
                     }
                     Err(e) => {
                         eprintln!("podmortem: {e}");
@@ -325,7 +334,24 @@ fn analyze(
                 };
                 rows.push(batch::summary_row(o, link, err));
             }
-            Err(e) => {
+            Status::Unchanged(row) => {
+                for f in &row.findings {
+                    // `rule (severity, confidence)`
+                    let sev = f
+                        .split_once('(')
+                        .and_then(|(_, rest)| rest.split(',').next())
+                        .unwrap_or("");
+                    worst = worst.max(Severity::parse(sev.trim()));
+                }
+                if !args.quiet {
+                    eprintln!("{}: unchanged since the last run (same content, same rules): skipped; --force re-analyzes", o.input.display());
+                }
+                let link = formats
+                    .first()
+                    .map(|f| format!("{}/report.{}", o.name, f.extension()));
+                rows.push(batch::summary_row(o, link, None));
+            }
+            Status::Failed(e) => {
                 unreadable = true;
                 eprintln!("podmortem: {e}");
                 rows.push(batch::summary_row(o, None, None));
@@ -335,23 +361,46 @@ fn analyze(
     if batch_mode && !to_stdout {
         if let Err(e) = batch::write_index(&out_dir, &Summary { bundles: rows }) {
             eprintln!("podmortem: index: {e}");
-        } else if !quiet {
+        } else if !args.quiet {
             eprintln!("index: {}", out_dir.join("index.html").display());
         }
     }
-    exit_code(&outcomes, unreadable, worst, fail_on)
+    exit_code(unreadable, worst, args.fail_on.map(Severity::from))
+}
+
+fn index(outs: &[PathBuf], output: &Path) -> ExitCode {
+    let merged = match batch::merge(outs, output) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("podmortem: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(output)
+        .map_err(|e| e.to_string())
+        .and_then(|()| batch::write_index(output, &merged))
+    {
+        eprintln!("podmortem: {}: {e}", output.display());
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "{} bundle(s) from {} folder(s): {}",
+        merged.bundles.len(),
+        outs.len(),
+        output.join("index.html").display()
+    );
+    if merged.bundles.iter().any(|b| b.error.is_some()) {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn relative_link(base: &Path, p: &Path) -> String {
     p.strip_prefix(base).unwrap_or(p).display().to_string()
 }
 
-fn exit_code(
-    _outcomes: &[Outcome],
-    unreadable: bool,
-    worst: Option<Severity>,
-    fail_on: Option<Severity>,
-) -> ExitCode {
+fn exit_code(unreadable: bool, worst: Option<Severity>, fail_on: Option<Severity>) -> ExitCode {
     if unreadable {
         return ExitCode::from(3);
     }

@@ -24,6 +24,7 @@ use crate::rules::load::RulePack;
 use crate::rules::matcher::{
     Matcher, SignalMatch, Target, PROBE_MOUNT_OK, PROBE_NODE, PROBE_VERSION,
 };
+use crate::unrecognized;
 
 /// Structured artifacts are read whole up to this size; beyond it they are skipped with a note.
 pub const MAX_STRUCTURED_BYTES: usize = 64 << 20;
@@ -75,6 +76,61 @@ pub struct Hit {
     pub matched: String,
 }
 
+/// Error-like records kept for clustering: bounded, so memory does not grow with the bundle.
+pub const MAX_ERROR_RECORDS: usize = 100_000;
+
+/// An error-like record that no rule signal matched.
+#[derive(Clone, Debug)]
+pub struct ErrorRecord {
+    pub artifact: usize,
+    pub level: unrecognized::Level,
+    /// The message without the log's own header (`unrecognized::message_of`).
+    pub message: String,
+    pub line: u64,
+    /// The record's first lines as they are in the artifact.
+    pub text: String,
+    pub timestamp: Option<crate::records::Timestamp>,
+    pub host: Option<String>,
+}
+
+impl ErrorRecord {
+    fn new(
+        artifact: usize,
+        level: unrecognized::Level,
+        mut message: String,
+        record: &Record,
+    ) -> ErrorRecord {
+        truncate(&mut message, unrecognized::MAX_TEMPLATE_INPUT);
+        let mut text = record
+            .raw
+            .iter()
+            .take(8)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n");
+        truncate(&mut text, 4096);
+        ErrorRecord {
+            artifact,
+            level,
+            message,
+            line: record.first_line,
+            text,
+            timestamp: record.timestamp,
+            host: record.host.clone(),
+        }
+    }
+}
+
+fn truncate(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
+}
+
 /// Everything the scan stage hands to evaluation.
 #[derive(Debug, Default)]
 pub struct Observations {
@@ -82,6 +138,9 @@ pub struct Observations {
     pub warnings: Vec<String>,
     pub artifacts: Vec<ArtifactFacts>,
     pub hits: Vec<Hit>,
+    pub errors: Vec<ErrorRecord>,
+    /// Error-like records beyond `MAX_ERROR_RECORDS`.
+    pub errors_dropped: u64,
 }
 
 /// A byte buffer seen as lines; positions are line-start offsets.
@@ -228,12 +287,13 @@ impl<'a> Scanner<'a> {
     fn scan_buffer(&mut self, last: bool) {
         let Some(cur) = self.cur.as_mut() else { return };
         let kind = cur.kind.unwrap_or(ArtifactKind::OtherLog);
-        let Some(km) = self.matcher.for_kind(kind) else {
+        if !self.matcher.reads(kind) {
             // Nothing looks at this kind: only line counting is needed.
             cur.first_line += memchr::memchr_iter(b'\n', &cur.buf).count() as u64;
             cur.buf.clear();
             return;
-        };
+        }
+        let km = self.matcher.for_kind(kind);
         let buf = std::mem::take(&mut cur.buf);
         let scan_from = cur.scan_from.min(buf.len());
         let lines = BlockLines(&buf);
@@ -242,12 +302,24 @@ impl<'a> Scanner<'a> {
         let mut counted_to = 0usize;
         let mut line_no = cur.first_line;
         let mut hits = Vec::new();
-        let candidates: Vec<usize> = if km.has_unfiltered() {
-            every_line_start(&buf, scan_from)
-        } else {
-            km.hit_offsets(buf.get(scan_from..).unwrap_or_default(), &mut self.offsets);
-            self.offsets.iter().map(|o| o + scan_from).collect()
+        let tail = buf.get(scan_from..).unwrap_or_default();
+        let mut candidates: Vec<usize> = match km {
+            Some(km) if km.has_unfiltered() => every_line_start(&buf, scan_from),
+            Some(km) => {
+                km.hit_offsets(tail, &mut self.offsets);
+                self.offsets.iter().map(|o| o + scan_from).collect()
+            }
+            None => Vec::new(),
         };
+        // Error-like records too, for what no rule knows (they are rare: E/W lines).
+        self.offsets.clear();
+        self.matcher.error_offsets(kind, tail, &mut self.offsets);
+        if !self.offsets.is_empty() {
+            candidates.extend(self.offsets.iter().map(|o| o + scan_from));
+            candidates.sort_unstable();
+            candidates.dedup();
+        }
+        let mut errors = Vec::new();
         for off in candidates {
             if off < processed_until || off < scan_from {
                 continue;
@@ -265,7 +337,18 @@ impl<'a> Scanner<'a> {
             let text = String::from_utf8_lossy(buf.get(start..end).unwrap_or_default());
             let raw: Vec<&str> = text.split('\n').collect();
             let record = build_record(line_no, &raw);
-            for m in self.matcher.match_record(self.pack, kind, &record) {
+            let matches = self.matcher.match_record(self.pack, kind, &record);
+            let explained = matches
+                .iter()
+                .any(|m| matches!(m.target, Target::Signal { .. }));
+            if !explained {
+                if let Some((level, message)) =
+                    unrecognized::message_of(kind.as_str(), &record.text)
+                {
+                    errors.push(ErrorRecord::new(cur.artifact, level, message, &record));
+                }
+            }
+            for m in matches {
                 hits.push((m, record.clone()));
             }
             processed_until = end + 1;
@@ -290,6 +373,13 @@ impl<'a> Scanner<'a> {
         cur.done_until = processed_until.saturating_sub(keep_from);
         for (m, record) in hits {
             self.record_hit(artifact, m, record);
+        }
+        for e in errors {
+            if self.obs.errors.len() < MAX_ERROR_RECORDS {
+                self.obs.errors.push(e);
+            } else {
+                self.obs.errors_dropped += 1;
+            }
         }
     }
 

@@ -161,6 +161,10 @@ pub struct RuledOut {
 #[derive(Clone, Debug, Serialize)]
 pub struct Unrecognized {
     pub template: String,
+    /// `error` or `warning`.
+    pub level: String,
+    /// Known background noise (probe failures, nameserver limits...), ranked last.
+    pub benign: bool,
     pub count: u64,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,

@@ -183,6 +183,38 @@ pub struct SignalMatch {
 pub struct Matcher {
     per_kind: BTreeMap<ArtifactKind, KindMatcher>,
     pub probes: Vec<Probe>,
+    /// Where error-like records start (klog E/W, logrus error/warning, Warning
+    /// events), for the unrecognized-error clustering.
+    errors: BTreeMap<ArtifactKind, AhoCorasick>,
+}
+
+/// Literals that mark the start of an error-like record, per kind. A klog
+/// severity letter is only an error when it opens the line: after a newline,
+/// after journald's `unit[pid]: `, or inside k0s's `msg="`.
+fn error_literals(kind: ArtifactKind) -> &'static [&'static str] {
+    match kind {
+        ArtifactKind::KubeletLog | ArtifactKind::RuntimeLog | ArtifactKind::OtherLog => &[
+            ": E0",
+            ": E1",
+            ": W0",
+            ": W1",
+            "\nE0",
+            "\nE1",
+            "\nW0",
+            "\nW1",
+            "msg=\"E0",
+            "msg=\"E1",
+            "msg=\"W0",
+            "msg=\"W1",
+            "level=error",
+            "level=warn",
+            "level=fatal",
+            "\"level\":\"error",
+            "\"level\":\"warn",
+        ],
+        ArtifactKind::Events | ArtifactKind::PodDescribe => &["Warning "],
+        _ => &[],
+    }
 }
 
 impl Matcher {
@@ -260,11 +292,50 @@ impl Matcher {
             }
             per_kind.insert(kind, km);
         }
-        Matcher { per_kind, probes }
+        let errors = [
+            ArtifactKind::KubeletLog,
+            ArtifactKind::RuntimeLog,
+            ArtifactKind::OtherLog,
+            ArtifactKind::Events,
+            ArtifactKind::PodDescribe,
+        ]
+        .into_iter()
+        .filter_map(|k| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(error_literals(k))
+                .ok()
+                .map(|ac| (k, ac))
+        })
+        .collect();
+        Matcher {
+            per_kind,
+            probes,
+            errors,
+        }
+    }
+
+    /// Offsets of line starts that open an error-like record, appended to `out`.
+    pub fn error_offsets(&self, kind: ArtifactKind, block: &[u8], out: &mut Vec<usize>) {
+        if let Some(ac) = self.errors.get(&kind) {
+            // A literal that begins with the newline points at the line before.
+            out.extend(ac.find_iter(block).map(|m| {
+                if block.get(m.start()) == Some(&b'\n') {
+                    m.start() + 1
+                } else {
+                    m.start()
+                }
+            }));
+        }
     }
 
     pub fn for_kind(&self, kind: ArtifactKind) -> Option<&KindMatcher> {
         self.per_kind.get(&kind).filter(|m| !m.is_empty())
+    }
+
+    /// Whether records of this kind are looked at at all (rules or error clustering).
+    pub fn reads(&self, kind: ArtifactKind) -> bool {
+        self.for_kind(kind).is_some() || self.errors.contains_key(&kind)
     }
 
     /// Run the candidate targets' regexes on one record.
