@@ -2,7 +2,7 @@
 # Throughput bench of podmortem's hot path (inflate + tar + prefilter + regex) against gzip -dc and,
 # when installed, ripgrep with the pack's own signal regexes. See benches/README.md.
 #
-#   benches/bench.sh [--mb N] [--runs N] [--bundle PATH] [--no-build]
+#   [PODMORTEM=binary] benches/bench.sh [--mb N] [--runs N] [--bundle PATH] [--no-build]
 #
 # Needs: cargo, python3 (>= 3.11 for tomllib), gzip, GNU date. Optional: rg, /usr/bin/time (GNU).
 set -euo pipefail
@@ -24,7 +24,7 @@ done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-PM="$ROOT/target/release/podmortem"
+PM="${PODMORTEM:-$ROOT/target/release/podmortem}"   # PODMORTEM=path: time another build
 WORK="${PODMORTEM_BENCH_DIR:-${TMPDIR:-/tmp}/podmortem-bench}"
 mkdir -p "$WORK"
 
@@ -58,12 +58,13 @@ GZ_BYTES="$(wc -c < "$BUNDLE" | tr -d ' ')"
 # ---------------------------------------------------------------- peers
 PATTERNS="$WORK/patterns.txt"
 python3 - "$PATTERNS" rules/*.toml <<'EOF'
-import sys, tomllib
+import re, sys, tomllib
+# rg joins the patterns into one regex: named groups would clash, so they become plain groups
 out = []
 for path in sys.argv[2:]:
     with open(path, "rb") as f:
         for s in tomllib.load(f).get("signal", []):
-            out.append(s["regex"].replace("\n", " "))
+            out.append(re.sub(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>", "(?:", s["regex"]).replace("\n", " "))
 with open(sys.argv[1], "w") as f:
     f.write("\n".join(out) + "\n")
 EOF
