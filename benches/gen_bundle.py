@@ -113,8 +113,10 @@ class Pod:
         for _ in range(r.randint(0, 3)):
             self.volumes.append((r.choice(("configmap", "secret", "emptydir", "hostpath", "csi")),
                                  r.choice(VOLNAMES)))
+        self.failing = set()
         if nfs:
             self.volumes.append(("nfs", "shared-reports"))
+            self.failing.add(("nfs", "shared-reports"))
 
     def uniq(self, plugin, vol):
         if plugin == "csi":
@@ -190,7 +192,11 @@ class KubeletLog:
         x = r.random()
         if x < 0.42:
             plugin, vol = r.choice(pod.volumes)
-            self.volmsg(t, ("verify", "mount", "ok")[int(x * 100) % 3], pod, plugin, vol)
+            what = ("verify", "mount", "ok")[int(x * 100) % 3]
+            # a volume whose mount keeps failing never logs SetUp succeeded (that would resolve the failure)
+            if what == "ok" and (plugin, vol) in pod.failing:
+                what = "mount"
+            self.volmsg(t, what, pod, plugin, vol)
         elif x < 0.50:
             op, src = r.choice((("UPDATE", "kubelet.go:2422"), ("UPDATE", "kubelet.go:2422"), ("ADD", "kubelet.go:2415"),
                                 ("DELETE", "kubelet.go:2431")))

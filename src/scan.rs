@@ -22,7 +22,7 @@ use crate::records::{
 };
 use crate::rules::load::RulePack;
 use crate::rules::matcher::{
-    Matcher, SignalMatch, Target, PROBE_MOUNT_OK, PROBE_NODE, PROBE_VERSION,
+    Candidate, Matcher, SignalMatch, Target, PROBE_MOUNT_OK, PROBE_NODE, PROBE_VERSION,
 };
 use crate::unrecognized;
 
@@ -186,6 +186,8 @@ struct Current {
     scan_from: usize,
     /// Offset in `buf` where the last record already matched ends: a new record never starts before it.
     done_until: usize,
+    /// Volumes a rule signal reported failing so far in this artifact.
+    failed_volumes: BTreeSet<String>,
     truncated: bool,
 }
 
@@ -196,6 +198,9 @@ pub struct Scanner<'a> {
     obs: Observations,
     cur: Option<Current>,
     offsets: Vec<usize>,
+    candidates: Vec<Candidate>,
+    /// Index of the mount-succeeded probe, for the cheap gate on its lines.
+    mount_ok_probe: Option<usize>,
 }
 
 impl<'a> Scanner<'a> {
@@ -206,6 +211,8 @@ impl<'a> Scanner<'a> {
             obs: Observations::default(),
             cur: None,
             offsets: Vec::new(),
+            candidates: Vec::new(),
+            mount_ok_probe: matcher.probes.iter().position(|p| p.name == PROBE_MOUNT_OK),
         }
     }
 
@@ -237,6 +244,7 @@ impl<'a> Scanner<'a> {
                     first_line: 1,
                     scan_from: 0,
                     done_until: 0,
+                    failed_volumes: BTreeSet::new(),
                     truncated: false,
                 });
             }
@@ -303,26 +311,62 @@ impl<'a> Scanner<'a> {
         let mut line_no = cur.first_line;
         let mut hits = Vec::new();
         let tail = buf.get(scan_from..).unwrap_or_default();
-        let mut candidates: Vec<usize> = match km {
-            Some(km) if km.has_unfiltered() => every_line_start(&buf, scan_from),
+        let mut candidates: Vec<Candidate> = match km {
+            Some(km) if km.has_unfiltered() => every_line_start(&buf, scan_from)
+                .into_iter()
+                .map(|offset| Candidate {
+                    offset,
+                    probe_only: None,
+                })
+                .collect(),
             Some(km) => {
-                km.hit_offsets(tail, &mut self.offsets);
-                self.offsets.iter().map(|o| o + scan_from).collect()
+                km.hit_offsets(tail, &mut self.candidates);
+                self.candidates
+                    .iter()
+                    .map(|c| Candidate {
+                        offset: c.offset + scan_from,
+                        ..*c
+                    })
+                    .collect()
             }
             None => Vec::new(),
         };
         // Error-like records too, for what no rule knows (they are rare: E/W lines).
+        // Their literals may start with the newline before the line, so the
+        // search starts one byte early; the file's first line has none.
         self.offsets.clear();
-        self.matcher.error_offsets(kind, tail, &mut self.offsets);
+        let from = scan_from.saturating_sub(1);
+        self.matcher
+            .error_offsets(kind, buf.get(from..).unwrap_or_default(), &mut self.offsets);
+        if scan_from == 0 && cur.first_line == 1 {
+            self.offsets.push(0);
+        }
         if !self.offsets.is_empty() {
-            candidates.extend(self.offsets.iter().map(|o| o + scan_from));
-            candidates.sort_unstable();
-            candidates.dedup();
+            candidates.extend(
+                self.offsets
+                    .iter()
+                    .map(|o| o + from)
+                    .filter(|&o| o >= scan_from)
+                    .map(|offset| Candidate {
+                        offset,
+                        probe_only: None,
+                    }),
+            );
+            candidates.sort_unstable_by_key(|c| (c.offset, c.probe_only.is_some()));
         }
         let mut errors = Vec::new();
-        for off in candidates {
+        for cand in candidates {
+            let off = cand.offset;
             if off < processed_until || off < scan_from {
                 continue;
+            }
+            // `MountVolume.SetUp succeeded` lines are common; only those for a
+            // volume that failed earlier in this log can resolve anything.
+            if cand.probe_only.is_some() && cand.probe_only == self.mount_ok_probe {
+                let line = lines.text(lines.start_of(off));
+                if !succeeded_volume(&line).is_some_and(|v| cur.failed_volumes.contains(v)) {
+                    continue;
+                }
             }
             let line = lines.start_of(off);
             let start = record_start(&lines, line).max(processed_until);
@@ -349,6 +393,9 @@ impl<'a> Scanner<'a> {
                 }
             }
             for m in matches {
+                if let (Target::Signal { .. }, Some(v)) = (m.target, m.captures.get("volume")) {
+                    cur.failed_volumes.insert(v.clone());
+                }
                 hits.push((m, record.clone()));
             }
             processed_until = end + 1;
@@ -361,8 +408,13 @@ impl<'a> Scanner<'a> {
             let tail = tail_start(&buf);
             deferred.map_or(tail, |d| d.min(tail))
         };
-        cur.first_line =
-            line_no + count_newlines(buf.get(counted_to..keep_from).unwrap_or_default());
+        // The kept tail may start before the last counted record (it keeps lines
+        // for the next block's walk back): count in whichever direction it lies.
+        cur.first_line = if keep_from >= counted_to {
+            line_no + count_newlines(buf.get(counted_to..keep_from).unwrap_or_default())
+        } else {
+            line_no - count_newlines(buf.get(keep_from..counted_to).unwrap_or_default())
+        };
         let kept = buf.get(keep_from..).unwrap_or_default().to_vec();
         let new_scan_from = match deferred {
             Some(d) => d - keep_from,
@@ -573,6 +625,15 @@ fn drop_link_stubs(obs: &mut Observations) {
     }
 }
 
+/// The volume of a `MountVolume.SetUp succeeded for volume "x"` line, read
+/// without building a record (the quote may be escaped).
+fn succeeded_volume(line: &str) -> Option<&str> {
+    let at = line.find("succeeded for volume ")? + "succeeded for volume ".len();
+    let rest = line.get(at..)?.trim_start_matches('\\').strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    rest.get(..end)
+}
+
 fn every_line_start(buf: &[u8], from: usize) -> Vec<usize> {
     let mut out = vec![from];
     out.extend(
@@ -590,18 +651,21 @@ fn count_newlines(b: &[u8]) -> u64 {
 /// Where the tail kept for the next block starts: the last `MAX_RECORD_LINES`
 /// lines, at most `MAX_RECORD_BYTES`, so a record cut by the block boundary can still be found.
 fn tail_start(buf: &[u8]) -> usize {
-    let mut pos = buf.len();
     let floor = buf.len().saturating_sub(MAX_RECORD_BYTES);
+    let mut pos = buf.len();
     for _ in 0..MAX_RECORD_LINES {
-        if pos <= floor {
+        if pos == 0 {
             break;
         }
-        match memchr::memrchr(b'\n', buf.get(..pos.saturating_sub(1)).unwrap_or_default()) {
-            Some(i) if i + 1 >= floor => pos = i + 1,
-            _ => break,
+        // The start of the line that ends just before `pos`.
+        let prev =
+            memchr::memrchr(b'\n', buf.get(..pos - 1).unwrap_or_default()).map_or(0, |i| i + 1);
+        if prev < floor {
+            break;
         }
+        pos = prev;
     }
-    pos.max(floor).min(buf.len())
+    pos
 }
 
 /// Facts visible in the first lines of any text artifact: journald hosts and a year.
@@ -717,11 +781,79 @@ pub fn scan_text(pack: &RulePack, matcher: &Matcher, path: &str, text: &str) -> 
 mod tests {
     use super::*;
 
+    /// Regression: the tail kept for the next block can start before the last
+    /// counted record, and line numbers after a block boundary were too high.
     #[test]
-    fn tail_keeps_whole_lines() {
-        let buf = b"a\nb\nc\n";
-        let t = tail_start(buf);
-        assert!(t == 0 || buf[t - 1] == b'\n');
+    fn line_numbers_survive_any_block_boundaries() {
+        let pack = crate::rules::load::load(&crate::rules::load::builtin_sources())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let matcher = Matcher::new(&pack);
+        let failure = "E0418 08:42:39.991535    1187 mount_linux.go:184] Mount failed: exit status 32\nMounting command: mount\nMounting arguments: -t nfs 10.1.2.3:/export /var/lib/kubelet/pods/0b0c0d0e-0000-4000-8000-000000000001/volumes/kubernetes.io~nfs/data\nOutput: mount: /var/lib/kubelet/pods/0b0c0d0e-0000-4000-8000-000000000001/volumes/kubernetes.io~nfs/data: bad option; for several filesystems (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program.\n";
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for i in 0..3000u64 {
+            if i % 700 == 350 {
+                expected.push(i + 1);
+                text.push_str(failure);
+                for _ in 0..3 {
+                    expected.push(0);
+                }
+            } else {
+                text.push_str(&format!("E0418 08:42:40.{i:06}    1187 dns.go:153] \"Nameserver limits exceeded\" line={i}\n"));
+            }
+        }
+        let want: Vec<u64> = {
+            let mut line = 0u64;
+            let mut out = Vec::new();
+            for l in text.lines() {
+                line += 1;
+                if l.contains("Mount failed") {
+                    out.push(line);
+                }
+            }
+            out
+        };
+        for block_lines in [5000usize, 1, 7, 64, 333] {
+            let mut sc = Scanner::new(&pack, &matcher);
+            sc.feed(Chunk::Start {
+                path: "n/kubelet.log".into(),
+                bytes: None,
+            });
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            for chunk in lines.chunks(block_lines) {
+                sc.feed(Chunk::Block(chunk.concat().into_bytes()));
+            }
+            sc.feed(Chunk::End {
+                read: text.len() as u64,
+            });
+            let obs = sc.finish();
+            let mut got: Vec<u64> = obs
+                .hits
+                .iter()
+                .filter(|h| matches!(h.target, Target::Signal { .. }))
+                .map(|h| h.record.first_line)
+                .collect();
+            got.sort_unstable();
+            got.dedup();
+            assert_eq!(got, want, "blocks of {block_lines} lines");
+            let error_lines: Vec<u64> = obs.errors.iter().map(|e| e.line).take(3).collect();
+            assert_eq!(
+                error_lines,
+                vec![1, 2, 3],
+                "blocks of {block_lines} lines; {} errors",
+                obs.errors.len()
+            );
+        }
+    }
+
+    #[test]
+    fn tail_keeps_whole_lines_including_the_first() {
+        assert_eq!(tail_start(b"a\nb\nc\n"), 0);
+        assert_eq!(tail_start(b"only one line\n"), 0);
+        let many: String = (0..500).map(|i| format!("line {i}\n")).collect();
+        let t = tail_start(many.as_bytes());
+        assert_eq!(many.as_bytes()[t - 1], b'\n');
+        assert_eq!(many[t..].lines().count(), MAX_RECORD_LINES);
     }
 
     #[test]

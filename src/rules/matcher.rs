@@ -122,10 +122,21 @@ fn with_other_log(kinds: &[ArtifactKind]) -> Vec<ArtifactKind> {
     out
 }
 
+/// A line the prefilter hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub offset: usize,
+    /// Only this probe's literals are on the line: no rule needs it.
+    pub probe_only: Option<usize>,
+}
+
 /// The automata and targets for one artifact kind.
 #[derive(Debug, Default)]
 pub struct KindMatcher {
-    shards: Vec<(AhoCorasick, Vec<Vec<Target>>)>,
+    /// Per shard: the block prefilter (leftmost-first, so aho-corasick keeps its
+    /// Teddy prefilter: `MatchKind::Standard` has no packed searcher), the
+    /// overlapping automaton that names a hit line's targets, and the targets.
+    shards: Vec<(AhoCorasick, AhoCorasick, Vec<Vec<Target>>)>,
     /// Targets without a literal: tried on every record (rules must opt in).
     always: Vec<Target>,
 }
@@ -135,15 +146,47 @@ impl KindMatcher {
         self.shards.is_empty() && self.always.is_empty()
     }
 
-    /// Byte offsets of prefilter hits in a block, sorted and unique.
-    pub fn hit_offsets(&self, block: &[u8], out: &mut Vec<usize>) {
+    /// Prefilter hits in a block, one per line per shard, sorted by offset. A
+    /// line whose only literals lead to a probe is marked with that probe, so
+    /// the scanner can drop it cheaply (see `Candidate::probe_only`).
+    pub fn hit_offsets(&self, block: &[u8], out: &mut Vec<Candidate>) {
         out.clear();
-        for (ac, _) in &self.shards {
-            out.extend(ac.find_iter(block).map(|m| m.start()));
+        for (ac, _, targets) in &self.shards {
+            let probe_of = |pattern: usize| -> Option<usize> {
+                match targets.get(pattern).map(Vec::as_slice) {
+                    Some([Target::Probe(p)]) => Some(*p),
+                    _ => None,
+                }
+            };
+            let mut at = 0;
+            while let Some(m) = ac.find(aho_corasick::Input::new(block).span(at..block.len())) {
+                let rest = block.get(m.start()..).unwrap_or_default();
+                let line_end = memchr::memchr(b'\n', rest).map_or(block.len(), |i| m.start() + i);
+                let mut probe_only = probe_of(m.pattern().as_usize());
+                // A probe literal first on the line must not hide a rule literal after it.
+                let mut next = m.end();
+                while probe_only.is_some() && next < line_end {
+                    match ac.find(aho_corasick::Input::new(block).span(next..line_end)) {
+                        Some(m2) if probe_of(m2.pattern().as_usize()).is_none() => {
+                            probe_only = None
+                        }
+                        Some(m2) => next = m2.end().max(next + 1),
+                        None => break,
+                    }
+                }
+                out.push(Candidate {
+                    offset: m.start(),
+                    probe_only,
+                });
+                // One hit per line is all the scanner needs: resume on the next line.
+                at = (line_end + 1).min(block.len());
+                if line_end >= block.len() {
+                    break;
+                }
+            }
         }
         if self.shards.len() > 1 {
-            out.sort_unstable();
-            out.dedup();
+            out.sort_unstable_by_key(|c| (c.offset, c.probe_only.is_some()));
         }
     }
 
@@ -155,7 +198,7 @@ impl KindMatcher {
     /// The targets whose literals occur in the record's raw lines.
     pub fn candidates(&self, record: &Record) -> BTreeSet<Target> {
         let mut out: BTreeSet<Target> = self.always.iter().copied().collect();
-        for (ac, targets) in &self.shards {
+        for (_, ac, targets) in &self.shards {
             for line in &record.raw {
                 for m in ac.find_overlapping_iter(line.as_bytes()) {
                     if let Some(ts) = targets.get(m.pattern().as_usize()) {
@@ -276,13 +319,17 @@ impl Matcher {
                 lits.remove(&kind).unwrap_or_default().into_iter().collect();
             for chunk in entries.chunks(SHARD) {
                 let patterns: Vec<&str> = chunk.iter().map(|(l, _)| l.as_str()).collect();
-                let built = AhoCorasick::builder()
+                let scan = AhoCorasick::builder()
                     .kind(Some(AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&patterns);
+                let overlapping = AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
                     .build(&patterns);
-                if let Ok(ac) = built {
+                if let (Ok(scan), Ok(overlapping)) = (scan, overlapping) {
                     km.shards.push((
-                        ac,
+                        scan,
+                        overlapping,
                         chunk
                             .iter()
                             .map(|(_, t)| t.iter().copied().collect())
@@ -303,6 +350,7 @@ impl Matcher {
         .filter_map(|k| {
             AhoCorasick::builder()
                 .kind(Some(AhoCorasickKind::DFA))
+                .match_kind(MatchKind::LeftmostFirst)
                 .build(error_literals(k))
                 .ok()
                 .map(|ac| (k, ac))
