@@ -10,6 +10,7 @@
 mod archive;
 mod dir;
 mod zipfile;
+mod zst;
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -306,17 +307,7 @@ impl Sink {
                     Format::Gzip => Box::new(flate2::read::MultiGzDecoder::new(stream)),
                     // Concatenated streams are valid xz (pxz, pixz, `cat a.xz b.xz`).
                     Format::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(stream)),
-                    _ => match zstd::stream::read::Decoder::new(stream) {
-                        Ok(d) => Box::new(d),
-                        Err(e) => {
-                            return self.unreadable(
-                                name,
-                                bytes,
-                                layer,
-                                format!("zstd decoder unavailable: {e}"),
-                            )
-                        }
-                    },
+                    _ => Box::new(zst::Frames::new(stream)),
                 };
                 let mut decoded = Capped::new(&mut *decoded, cap);
                 let (inner_name, inner_bytes) = match layer.at {
