@@ -568,3 +568,47 @@ pub fn read_input(input: &Path, sink: &mut Sink) -> Result<(), IngestError> {
     };
     sink.open(&name, &mut reader, Some(meta.len()), layer)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_magic_bytes() {
+        assert_eq!(sniff_format(&[0x1f, 0x8b, 8]), Format::Gzip);
+        assert_eq!(sniff_format(b"\xfd7zXZ\x00\x00\x04"), Format::Xz);
+        assert_eq!(sniff_format(&[0x28, 0xb5, 0x2f, 0xfd, 0x04]), Format::Zstd);
+        assert_eq!(sniff_format(b"PK\x03\x04\x14\x00"), Format::Zip);
+        let mut tar = vec![0u8; 512];
+        tar.splice(257..262, *b"ustar");
+        assert_eq!(sniff_format(&tar), Format::Tar);
+        // Close misses stay plain text.
+        assert_eq!(sniff_format(b"\xfd7zXZ"), Format::Plain);
+        assert_eq!(sniff_format(b"PK\x05\x06"), Format::Plain);
+        assert_eq!(sniff_format(b""), Format::Plain);
+    }
+
+    #[test]
+    fn capped_reader_ends_cleanly_at_the_cap_and_fails_past_it() {
+        let mut exact = Capped::new(&b"12345"[..], 5);
+        let mut out = Vec::new();
+        assert_eq!(exact.read_to_end(&mut out).ok(), Some(5));
+        let mut over = Capped::new(&b"123456"[..], 5);
+        let err = over
+            .read_to_end(&mut Vec::new())
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("decompressed size limit of 5 bytes reached")
+        );
+    }
+
+    #[test]
+    fn a_compressed_input_is_named_as_what_it_holds() {
+        assert_eq!(strip_compression_suffix("kubelet.log.xz"), "kubelet.log");
+        assert_eq!(strip_compression_suffix("b.tar.zst"), "b.tar");
+        assert_eq!(strip_compression_suffix(".gz"), ".gz");
+        assert_eq!(strip_compression_suffix("b.tgz"), "b.tgz");
+    }
+}
