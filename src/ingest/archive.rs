@@ -67,12 +67,7 @@ pub fn read_tar(
                 .link_name_bytes()
                 .map(|t| String::from_utf8_lossy(&t).into_owned())
                 .unwrap_or_default();
-            let note = if target.starts_with('/') || escapes(&name, &target) {
-                format!("link to {target}: leaves the bundle, not followed")
-            } else {
-                format!("link to {target}: read at its target")
-            };
-            sink.skip(&name, None, note)?;
+            sink.skip(&name, None, link_note(&name, &target))?;
             last = name;
             continue;
         }
@@ -89,7 +84,16 @@ pub fn read_tar(
     Ok(())
 }
 
-fn display_prefix(prefix: &str) -> &str {
+/// How a link entry is listed: never followed, its target read as its own entry.
+pub fn link_note(name: &str, target: &str) -> String {
+    if target.starts_with('/') || escapes(name, target) {
+        format!("link to {target}: leaves the bundle, not followed")
+    } else {
+        format!("link to {target}: read at its target")
+    }
+}
+
+pub fn display_prefix(prefix: &str) -> &str {
     let p = prefix.trim_end_matches('/');
     if p.is_empty() {
         "archive"

@@ -5,7 +5,7 @@ use std::fs::{self, File};
 use std::io::BufReader;
 use std::path::Path;
 
-use super::archive::escapes;
+use super::archive::link_note;
 use super::{IngestError, Sink};
 
 /// Walk `root`, naming entries `<name>/<relative path>` as `tar czf name.tar.gz name` would.
@@ -43,12 +43,7 @@ fn walk(dir: &Path, label: &str, sink: &mut Sink, depth: usize) -> Result<(), In
             let target = fs::read_link(&path)
                 .map(|t| t.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let note = if target.starts_with('/') || escapes(&child_label, &target) {
-                format!("link to {target}: leaves the bundle, not followed")
-            } else {
-                format!("link to {target}: read at its target")
-            };
-            sink.skip(&child_label, None, note)?;
+            sink.skip(&child_label, None, link_note(&child_label, &target))?;
         } else if ft.is_dir() {
             walk(&path, &child_label, sink, depth + 1)?;
         } else if ft.is_file() {

@@ -1,5 +1,6 @@
-//! Getting bytes out of what a customer sent: archives, compressed files and
-//! directories, streamed entry by entry and never extracted to disk.
+//! Getting bytes out of what a customer sent: archives (tar, zip), compressed
+//! files (gzip, xz, zstd) and directories, nested in any order, streamed
+//! entry by entry and never extracted to disk.
 //!
 //! The reader runs on its own thread and hands the analysis thread `Chunk`s
 //! over a bounded channel: an entry's start, its content in line-aligned
@@ -8,6 +9,8 @@
 
 mod archive;
 mod dir;
+mod zipfile;
+mod zst;
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -30,6 +33,10 @@ pub struct Limits {
     pub max_depth: u32,
     /// Entries read from one bundle.
     pub max_entries: u64,
+    /// A zip archive that is not the input file itself (nested in another
+    /// archive, or compressed) must be held in memory to reach its central
+    /// directory; a larger one is skipped with a note.
+    pub max_zip_buffer_bytes: u64,
 }
 
 impl Default for Limits {
@@ -40,6 +47,7 @@ impl Default for Limits {
             max_line_bytes: 1 << 20,
             max_depth: 5,
             max_entries: 1_000_000,
+            max_zip_buffer_bytes: 512 << 20,
         }
     }
 }
@@ -77,21 +85,113 @@ pub enum IngestError {
     Disconnected,
 }
 
-/// What the magic bytes say a stream is.
+/// What the magic bytes say a stream is. Names are never trusted: customers
+/// rename files, and a `.log` may hold gzip while a `.tar.xz` may hold a tar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Gzip,
+    Xz,
+    Zstd,
+    Zip,
     Tar,
     Plain,
+}
+
+impl Format {
+    fn label(self) -> &'static str {
+        match self {
+            Format::Gzip => "gzip",
+            Format::Xz => "xz",
+            Format::Zstd => "zstd",
+            Format::Zip => "zip",
+            Format::Tar => "tar",
+            Format::Plain => "plain",
+        }
+    }
 }
 
 pub fn sniff_format(head: &[u8]) -> Format {
     if head.starts_with(&[0x1f, 0x8b]) {
         Format::Gzip
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+        Format::Xz
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Format::Zstd
+    } else if head.starts_with(b"PK\x03\x04") {
+        Format::Zip
     } else if head.get(257..262) == Some(b"ustar") {
         Format::Tar
     } else {
         Format::Plain
+    }
+}
+
+/// Bytes read before sniffing: tar's magic sits at offset 257.
+const HEAD_BYTES: u64 = 512;
+
+/// Compression layers on one stream (`.tar.gz` is one, `.gz.xz` two). A
+/// gzip or zip "quine" decompresses to itself; without a bound it would
+/// recurse forever without ever delivering a byte.
+const MAX_LAYERS: u32 = 4;
+
+/// Where a stream sits; decides naming, the depth rule, and what a failure is.
+#[derive(Clone, Copy, Debug)]
+enum At<'p> {
+    /// The input file (or a decompressed layer of it): its archive entries
+    /// keep their own names, and a stream that cannot be decoded at all is
+    /// an error naming the path.
+    Input(&'p Path),
+    /// An archive member (or a decompressed layer of one): an archive inside
+    /// is listed under the member's name, one nesting level down, and a
+    /// stream that cannot be decoded is a warning plus a skipped entry.
+    Entry,
+}
+
+/// One stream being identified: where it sits and what it came out of.
+#[derive(Clone, Copy, Debug)]
+struct Layer<'p> {
+    at: At<'p>,
+    /// Nesting depth of the archive this stream is a member of (the input counts as 1).
+    depth: u32,
+    /// Decompression layers already peeled off this stream.
+    layers: u32,
+    /// The compression this stream came out of, for error messages.
+    from: Option<Format>,
+}
+
+/// A decoder's output, cut off with an error past `cap` bytes. Nothing in a
+/// bundle may decompress to more than the bundle's total limit, and without
+/// this cap a bomb inside a skipped or cut entry would be inflated in full
+/// by the archive reader just to step over it.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    cap: u64,
+}
+
+impl<R: Read> Capped<R> {
+    fn new(inner: R, cap: u64) -> Capped<R> {
+        Capped {
+            inner,
+            left: cap,
+            cap,
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // One byte past the cap tells a stream that ends exactly at it from one that goes on.
+        let want = (buf.len() as u64).min(self.left.saturating_add(1)) as usize;
+        let n = self.inner.read(buf.get_mut(..want).unwrap_or_default())?;
+        if n as u64 > self.left {
+            return Err(io::Error::other(format!(
+                "decompressed size limit of {} bytes reached",
+                self.cap
+            )));
+        }
+        self.left -= n as u64;
+        Ok(n)
     }
 }
 
@@ -136,8 +236,9 @@ impl Sink {
         self.total_limit_hit
     }
 
-    /// Read one entry's content, decompressing gzip and descending into nested
-    /// tar archives, and send it as line-aligned blocks.
+    /// Read one archive member (or a file of a bundle directory): count it
+    /// against the limits, then identify and read it like any other stream.
+    /// `depth` is the nesting depth of the archive it belongs to.
     pub fn entry(
         &mut self,
         path: &str,
@@ -162,68 +263,193 @@ impl Sink {
             }
             return Ok(());
         }
-        let mut head = Vec::with_capacity(512);
-        if let Err(e) = (&mut *reader).take(512).read_to_end(&mut head) {
-            return self.skip(path, bytes, format!("unreadable: {e}"));
+        let layer = Layer {
+            at: At::Entry,
+            depth,
+            layers: 0,
+            from: None,
+        };
+        self.open(path, reader, bytes, layer)
+    }
+
+    /// The one format dispatch, for the input itself and for every member of
+    /// every archive: sniff the magic bytes, peel compression off (sniffing
+    /// again underneath), descend into archives, and send anything else as
+    /// content.
+    fn open(
+        &mut self,
+        name: &str,
+        reader: &mut dyn Read,
+        bytes: Option<u64>,
+        layer: Layer<'_>,
+    ) -> Result<(), IngestError> {
+        let mut head = Vec::with_capacity(HEAD_BYTES as usize);
+        if let Err(e) = (&mut *reader).take(HEAD_BYTES).read_to_end(&mut head) {
+            let what = match layer.from {
+                Some(f) => format!("not a valid {} stream: {e}", f.label()),
+                None => format!("unreadable: {e}"),
+            };
+            return self.unreadable(name, bytes, layer, what);
         }
-        match sniff_format(&head) {
-            Format::Gzip => {
-                let inner_name = path
-                    .strip_suffix(".gz")
-                    .or_else(|| path.strip_suffix(".tgz"))
-                    .unwrap_or(path);
-                let mut gz = flate2::read::MultiGzDecoder::new(io::Cursor::new(head).chain(reader));
-                let mut inner_head = Vec::with_capacity(512);
-                if let Err(e) = (&mut gz).take(512).read_to_end(&mut inner_head) {
-                    self.warn(format!(
-                        "{path}: not a valid gzip stream ({e}); read as it is"
-                    ))?;
-                    return self.skip(path, bytes, format!("corrupt gzip: {e}"));
+        let format = sniff_format(&head);
+        let mut stream = io::Cursor::new(head).chain(reader);
+        match format {
+            Format::Gzip | Format::Xz | Format::Zstd => {
+                if layer.layers >= MAX_LAYERS {
+                    return self.skip(
+                        name,
+                        bytes,
+                        format!("compressed more than {MAX_LAYERS} times over: not opened"),
+                    );
                 }
-                let mut chained = io::Cursor::new(inner_head).chain(gz);
-                if sniff_format_peek(&mut chained)? == Format::Tar {
-                    return self.nested_tar(path, &mut chained, depth);
-                }
-                let _ = inner_name;
-                self.content(path, &mut chained, bytes)
+                let cap = self.limits.max_total_bytes;
+                let mut decoded: Box<dyn Read + '_> = match format {
+                    Format::Gzip => Box::new(flate2::read::MultiGzDecoder::new(stream)),
+                    // Concatenated streams are valid xz (pxz, pixz, `cat a.xz b.xz`).
+                    Format::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(stream)),
+                    _ => Box::new(zst::Frames::new(stream)),
+                };
+                let mut decoded = Capped::new(&mut *decoded, cap);
+                let (inner_name, inner_bytes) = match layer.at {
+                    // A compressed input is named as what it holds: `kubelet.log.gz` -> `kubelet.log`.
+                    At::Input(_) => (strip_compression_suffix(name), None),
+                    // A member keeps its name, so evidence points at what is in the archive.
+                    At::Entry => (name, bytes),
+                };
+                let inner = Layer {
+                    layers: layer.layers + 1,
+                    from: Some(format),
+                    ..layer
+                };
+                self.open(inner_name, &mut decoded, inner_bytes, inner)
             }
             Format::Tar => {
-                let mut chained = io::Cursor::new(head).chain(reader);
-                self.nested_tar(path, &mut chained, depth)
+                let Some((prefix, depth)) = self.descend(name, bytes, layer)? else {
+                    return Ok(());
+                };
+                archive::read_tar(self, &mut stream, &prefix, depth)
             }
-            Format::Plain => {
-                let mut chained = io::Cursor::new(head).chain(reader);
-                self.content(path, &mut chained, bytes)
+            Format::Zip => {
+                let Some((prefix, depth)) = self.descend(name, bytes, layer)? else {
+                    return Ok(());
+                };
+                let result = match layer.at {
+                    // The input file itself: zip reads its central directory in place.
+                    At::Input(path) if layer.layers == 0 => match File::open(path) {
+                        Ok(f) => zipfile::read_zip(self, BufReader::new(f), &prefix, depth)?,
+                        Err(e) => Err(e.to_string()),
+                    },
+                    _ => match self.buffer_zip(name, bytes, layer, &mut stream)? {
+                        Some(buf) => zipfile::read_zip(self, io::Cursor::new(buf), &prefix, depth)?,
+                        None => return Ok(()),
+                    },
+                };
+                match result {
+                    Ok(()) => Ok(()),
+                    Err(e) => self.unreadable(
+                        name,
+                        bytes,
+                        layer,
+                        format!("not a readable zip archive: {e}"),
+                    ),
+                }
+            }
+            Format::Plain => self.content(name, &mut stream, bytes),
+        }
+    }
+
+    /// A stream that could not be identified or decoded at all: an error for
+    /// the input (nothing of it can be read), a warning and a skipped entry
+    /// for an archive member.
+    fn unreadable(
+        &mut self,
+        name: &str,
+        bytes: Option<u64>,
+        layer: Layer<'_>,
+        what: String,
+    ) -> Result<(), IngestError> {
+        match layer.at {
+            At::Input(path) => Err(IngestError::Open {
+                path: path.to_path_buf(),
+                source: io::Error::new(io::ErrorKind::InvalidData, what),
+            }),
+            At::Entry => {
+                self.warn(format!("{name}: {what}; not read"))?;
+                self.skip(name, bytes, what)
             }
         }
     }
 
-    fn nested_tar(
+    /// Entering an archive: the input's own entries keep their names; a
+    /// nested archive is listed, and its entries are named under it one
+    /// level down, unless that passes the depth limit. Returns the name
+    /// prefix and depth for its entries, or `None` when it is not opened.
+    fn descend(
         &mut self,
-        path: &str,
-        reader: &mut dyn Read,
-        depth: u32,
-    ) -> Result<(), IngestError> {
-        if depth >= self.limits.max_depth {
+        name: &str,
+        bytes: Option<u64>,
+        layer: Layer<'_>,
+    ) -> Result<Option<(String, u32)>, IngestError> {
+        if let At::Input(_) = layer.at {
+            return Ok(Some((String::new(), layer.depth)));
+        }
+        if layer.depth >= self.limits.max_depth {
             self.warn(format!(
-                "{path}: archive nested deeper than {} levels; not opened",
+                "{name}: archive nested deeper than {} levels; not opened",
                 self.limits.max_depth
             ))?;
-            return self.skip(
-                path,
-                None,
+            self.skip(
+                name,
+                bytes,
                 format!(
                     "nested archive beyond depth limit {}",
                     self.limits.max_depth
                 ),
-            );
+            )?;
+            return Ok(None);
         }
         self.skip(
-            path,
-            None,
+            name,
+            bytes,
             "archive: its entries are listed under this path".into(),
         )?;
-        archive::read_tar(self, reader, &format!("{path}/"), depth + 1)
+        Ok(Some((format!("{name}/"), layer.depth + 1)))
+    }
+
+    /// A zip needs random access to its central directory (at the end), so a
+    /// zip that is not the input file itself is held in memory, within
+    /// `Limits::max_zip_buffer_bytes`. Returns `None` when it was skipped.
+    fn buffer_zip(
+        &mut self,
+        name: &str,
+        bytes: Option<u64>,
+        layer: Layer<'_>,
+        stream: &mut dyn Read,
+    ) -> Result<Option<Vec<u8>>, IngestError> {
+        let limit = self.limits.max_zip_buffer_bytes;
+        let too_big = || {
+            format!("zip archive larger than the in-memory zip limit of {limit} bytes (max_zip_buffer_bytes): not opened")
+        };
+        // A member's own size is known up front when it is not compressed further.
+        if layer.layers == 0 && bytes.is_some_and(|b| b > limit) {
+            self.warn(format!("{name}: {}", too_big()))?;
+            self.skip(name, bytes, too_big())?;
+            return Ok(None);
+        }
+        let mut buf = Vec::new();
+        if let Err(e) = stream.take(limit.saturating_add(1)).read_to_end(&mut buf) {
+            // Keep what arrived: the zip reader salvages the entries before the damage.
+            self.warn(format!(
+                "{name}: read stopped after {} bytes: {e}",
+                buf.len()
+            ))?;
+        }
+        if buf.len() as u64 > limit {
+            self.warn(format!("{name}: {}", too_big()))?;
+            self.skip(name, bytes, too_big())?;
+            return Ok(None);
+        }
+        Ok(Some(buf))
     }
 
     /// Send a plain entry's bytes in line-aligned blocks, within the limits.
@@ -300,20 +526,25 @@ impl Sink {
     }
 }
 
-/// Peek at the start of a chained reader without consuming it: tar needs 262 bytes.
-fn sniff_format_peek(
-    reader: &mut io::Chain<io::Cursor<Vec<u8>>, impl Read>,
-) -> Result<Format, IngestError> {
-    let (cursor, _) = reader.get_ref();
-    Ok(sniff_format(cursor.get_ref()))
+/// The name a compressed input is reported under: what it holds.
+fn strip_compression_suffix(name: &str) -> &str {
+    for suffix in [".gz", ".xz", ".zst", ".zstd"] {
+        if let Some(stem) = name.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                return stem;
+            }
+        }
+    }
+    name
 }
 
 /// Read one input (archive, compressed file, plain file or directory) into the sink.
 pub fn read_input(input: &Path, sink: &mut Sink) -> Result<(), IngestError> {
-    let meta = std::fs::metadata(input).map_err(|source| IngestError::Open {
+    let open_err = |source| IngestError::Open {
         path: input.to_path_buf(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(input).map_err(open_err)?;
     let name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -326,44 +557,58 @@ pub fn read_input(input: &Path, sink: &mut Sink) -> Result<(), IngestError> {
             path: input.to_path_buf(),
         });
     }
-    let file = File::open(input).map_err(|source| IngestError::Open {
-        path: input.to_path_buf(),
-        source,
-    })?;
+    let file = File::open(input).map_err(open_err)?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut head = Vec::with_capacity(512);
-    (&mut reader)
-        .take(512)
-        .read_to_end(&mut head)
-        .map_err(|source| IngestError::Open {
-            path: input.to_path_buf(),
-            source,
-        })?;
-    let mut chained = io::Cursor::new(head).chain(reader);
-    // The archive itself is the bundle: its entries keep their own paths.
-    let format = sniff_format_peek(&mut chained)?;
-    match format {
-        Format::Tar => archive::read_tar(sink, &mut chained, "", 1),
-        Format::Gzip => {
-            let mut gz = flate2::read::MultiGzDecoder::new(chained);
-            let mut inner_head = Vec::with_capacity(512);
-            if let Err(e) = (&mut gz).take(512).read_to_end(&mut inner_head) {
-                return Err(IngestError::Open {
-                    path: input.to_path_buf(),
-                    source: io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("not a valid gzip file ({e})"),
-                    ),
-                });
-            }
-            let mut inner = io::Cursor::new(inner_head).chain(gz);
-            if sniff_format_peek(&mut inner)? == Format::Tar {
-                archive::read_tar(sink, &mut inner, "", 1)
-            } else {
-                let entry_name = name.strip_suffix(".gz").unwrap_or(&name).to_string();
-                sink.entry(&entry_name, &mut inner, None, 1)
-            }
-        }
-        Format::Plain => sink.entry(&name, &mut chained, Some(meta.len()), 1),
+    // The input is the bundle: an archive's entries keep their own paths.
+    let layer = Layer {
+        at: At::Input(input),
+        depth: 1,
+        layers: 0,
+        from: None,
+    };
+    sink.open(&name, &mut reader, Some(meta.len()), layer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_magic_bytes() {
+        assert_eq!(sniff_format(&[0x1f, 0x8b, 8]), Format::Gzip);
+        assert_eq!(sniff_format(b"\xfd7zXZ\x00\x00\x04"), Format::Xz);
+        assert_eq!(sniff_format(&[0x28, 0xb5, 0x2f, 0xfd, 0x04]), Format::Zstd);
+        assert_eq!(sniff_format(b"PK\x03\x04\x14\x00"), Format::Zip);
+        let mut tar = vec![0u8; 512];
+        tar.splice(257..262, *b"ustar");
+        assert_eq!(sniff_format(&tar), Format::Tar);
+        // Close misses stay plain text.
+        assert_eq!(sniff_format(b"\xfd7zXZ"), Format::Plain);
+        assert_eq!(sniff_format(b"PK\x05\x06"), Format::Plain);
+        assert_eq!(sniff_format(b""), Format::Plain);
+    }
+
+    #[test]
+    fn capped_reader_ends_cleanly_at_the_cap_and_fails_past_it() {
+        let mut exact = Capped::new(&b"12345"[..], 5);
+        let mut out = Vec::new();
+        assert_eq!(exact.read_to_end(&mut out).ok(), Some(5));
+        let mut over = Capped::new(&b"123456"[..], 5);
+        let err = over
+            .read_to_end(&mut Vec::new())
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("decompressed size limit of 5 bytes reached")
+        );
+    }
+
+    #[test]
+    fn a_compressed_input_is_named_as_what_it_holds() {
+        assert_eq!(strip_compression_suffix("kubelet.log.xz"), "kubelet.log");
+        assert_eq!(strip_compression_suffix("b.tar.zst"), "b.tar");
+        assert_eq!(strip_compression_suffix(".gz"), ".gz");
+        assert_eq!(strip_compression_suffix("b.tgz"), "b.tgz");
     }
 }
