@@ -227,6 +227,12 @@ fn cluster_errors(
                 artifact: c.example_artifact,
                 line: c.example_line,
                 line_end: c.example_line,
+                excerpt: c
+                    .example_text
+                    .lines()
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 text: c.example_text,
                 timestamp: None,
                 matched: String::new(),

@@ -86,6 +86,8 @@ pub struct Evidence {
     pub line: u64,
     pub line_end: u64,
     pub text: String,
+    /// The first lines of `text`, for short reports (Markdown pasted into a ticket).
+    pub excerpt: String,
     pub timestamp: Option<String>,
     /// The part of the record the signal matched.
     pub matched: String,

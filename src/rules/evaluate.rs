@@ -19,6 +19,8 @@ use crate::version::Scheme;
 /// Evidence records shown per finding (all are counted in `occurrences`).
 const MAX_EVIDENCE: usize = 6;
 const MAX_EVIDENCE_PER_ARTIFACT: usize = 2;
+/// Lines of one record in an evidence excerpt.
+const EXCERPT_LINES: usize = 5;
 /// Lines of one record shown as evidence.
 const MAX_EVIDENCE_LINES: usize = 24;
 
@@ -643,6 +645,20 @@ pub fn evidence_of(h: &Hit, obs: &Observations, rule: &Rule, year: Option<u16>) 
     let mut lines: Vec<&str> = h.record.raw.iter().map(String::as_str).collect();
     let cut = lines.len() > MAX_EVIDENCE_LINES;
     lines.truncate(MAX_EVIDENCE_LINES);
+    let excerpt = {
+        let mut e = lines
+            .iter()
+            .take(EXCERPT_LINES)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_end()
+            .to_string();
+        if lines.len() > EXCERPT_LINES {
+            e.push_str("\n[...]");
+        }
+        e
+    };
     let mut text = lines.join("\n").trim_end().to_string();
     if cut {
         text.push_str("\n[...]");
@@ -652,6 +668,7 @@ pub fn evidence_of(h: &Hit, obs: &Observations, rule: &Rule, year: Option<u16>) 
         line: h.record.first_line,
         line_end: h.record.last_line,
         text,
+        excerpt,
         timestamp: h.record.timestamp.map(|t| match year {
             Some(y) => t.with_year(y).to_string(),
             None => t.to_string(),
