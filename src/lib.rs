@@ -13,6 +13,11 @@
 //! batch                     a folder of bundles -> one report each, in parallel, plus an index
 //! ```
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 pub mod batch;
 pub mod classify;
 pub mod ingest;
