@@ -79,6 +79,36 @@ impl ArtifactKind {
         )
     }
 
+    /// Kinds only a node has: where such a file sits, there is a node.
+    pub fn is_node_level(self) -> bool {
+        matches!(
+            self,
+            ArtifactKind::KubeletLog
+                | ArtifactKind::RuntimeLog
+                | ArtifactKind::Mountinfo
+                | ArtifactKind::Mounts
+                | ArtifactKind::Packages
+                | ArtifactKind::PackageHistory
+                | ArtifactKind::OsRelease
+                | ArtifactKind::Uname
+                | ArtifactKind::Dmesg
+                | ArtifactKind::Df
+                | ArtifactKind::Hostname
+        )
+    }
+
+    /// Kinds that describe the cluster and name their nodes themselves.
+    pub fn is_cluster_level(self) -> bool {
+        matches!(
+            self,
+            ArtifactKind::PodDescribe
+                | ArtifactKind::Events
+                | ArtifactKind::PodJson
+                | ArtifactKind::PodList
+                | ArtifactKind::NodeList
+        )
+    }
+
     /// Kinds whose text the rule signals may search.
     pub fn is_scanned(self) -> bool {
         !matches!(

@@ -39,34 +39,6 @@ const GENERIC: &[&str] = &[
     "tmp",
 ];
 
-fn is_cluster_level(kind: ArtifactKind) -> bool {
-    matches!(
-        kind,
-        ArtifactKind::PodDescribe
-            | ArtifactKind::Events
-            | ArtifactKind::PodJson
-            | ArtifactKind::NodeList
-    )
-}
-
-/// Kinds that only a node has: where they sit is a node.
-fn defines_node(kind: ArtifactKind) -> bool {
-    matches!(
-        kind,
-        ArtifactKind::KubeletLog
-            | ArtifactKind::RuntimeLog
-            | ArtifactKind::Mountinfo
-            | ArtifactKind::Mounts
-            | ArtifactKind::Packages
-            | ArtifactKind::PackageHistory
-            | ArtifactKind::OsRelease
-            | ArtifactKind::Uname
-            | ArtifactKind::Dmesg
-            | ArtifactKind::Df
-            | ArtifactKind::Hostname
-    )
-}
-
 /// The node scope of one path, given every path of the bundle.
 fn scope_of(path: &str, roots: &BTreeSet<String>) -> String {
     // The deepest known root that holds the path.
@@ -175,11 +147,11 @@ pub fn resolve(artifacts: &[ArtifactFacts]) -> Layout {
     let mut loose = Vec::new();
     for (i, a) in artifacts.iter().enumerate() {
         let Some(kind) = a.kind else { continue };
-        if is_cluster_level(kind) || kind == ArtifactKind::Skipped {
+        if kind.is_cluster_level() || kind == ArtifactKind::Skipped {
             continue;
         }
         let scope = scope_of(&a.path, &roots);
-        if !defines_node(kind) {
+        if !kind.is_node_level() {
             loose.push((i, scope));
             continue;
         }
