@@ -110,6 +110,7 @@ pub fn redact_report(report: &mut Report, policy: Policy) {
     for f in &mut report.findings {
         for e in &mut f.evidence {
             fix(&mut e.text);
+            fix(&mut e.excerpt);
             fix(&mut e.matched);
         }
         for c in &mut f.conditions {
@@ -128,12 +129,14 @@ pub fn redact_report(report: &mut Report, policy: Policy) {
         fix(&mut r.reason);
         for e in &mut r.evidence {
             fix(&mut e.text);
+            fix(&mut e.excerpt);
             fix(&mut e.matched);
         }
     }
     for u in &mut report.unrecognized {
         fix(&mut u.template);
         fix(&mut u.example.text);
+        fix(&mut u.example.excerpt);
     }
     report.redactions = counts;
 }
