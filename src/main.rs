@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use podmortem::batch::{self, Status, Summary};
+use podmortem::classify::ArtifactKind;
 use podmortem::report::redact::Policy;
 use podmortem::report::render::{render, Format};
 use podmortem::rules::load::{self, RulePack};
@@ -126,6 +127,27 @@ enum RulesCommand {
     Test {
         /// Extra rule files or directories to check with the built-in pack.
         paths: Vec<PathBuf>,
+    },
+    /// Write a rule for a failure no rule knows: from a report's unrecognized template, or one line.
+    New {
+        /// A JSON report of `podmortem analyze`.
+        #[arg(long, requires = "template", conflicts_with = "from_line")]
+        from_report: Option<PathBuf>,
+        /// 1-based position in the report's `unrecognized` list.
+        #[arg(long)]
+        template: Option<usize>,
+        /// One log line (or record) as it appears in the artifact.
+        #[arg(long)]
+        from_line: Option<String>,
+        /// The artifact kind the line comes from (with --from-line).
+        #[arg(long, default_value = "kubelet-log")]
+        kind: String,
+        /// The new rule's id (default: from the template's first words).
+        #[arg(long)]
+        id: Option<String>,
+        /// Write the rule file here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Check rule files strictly; every problem is reported at once, with file, line and code.
     Lint {
@@ -435,6 +457,49 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
             ExitCode::from(2)
         };
     }
+    if let RulesCommand::New {
+        from_report,
+        template,
+        from_line,
+        kind,
+        id,
+        output,
+    } = &command
+    {
+        return match scaffold(
+            from_report.as_deref(),
+            *template,
+            from_line.as_deref(),
+            kind,
+            id.as_deref(),
+        ) {
+            Ok(text) => match output {
+                Some(path) => match std::fs::write(path, &text) {
+                    Ok(()) => {
+                        eprintln!(
+                            "wrote {}; check it with `podmortem rules test --rules {}`",
+                            path.display(),
+                            path.parent()
+                                .map_or(".".into(), |p| p.display().to_string())
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("podmortem: {}: {e}", path.display());
+                        ExitCode::from(2)
+                    }
+                },
+                None => {
+                    emit(&text);
+                    ExitCode::SUCCESS
+                }
+            },
+            Err(e) => {
+                eprintln!("podmortem: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let paths = match &command {
         RulesCommand::Test { paths } => extra(paths),
         _ => dirs.to_vec(),
@@ -447,7 +512,7 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
         }
     };
     match command {
-        RulesCommand::Lint { .. } => ExitCode::SUCCESS,
+        RulesCommand::Lint { .. } | RulesCommand::New { .. } => ExitCode::SUCCESS,
         RulesCommand::List { format } => {
             let text = match format {
                 ListFormat::Table => catalogue::table(&pack),
@@ -551,4 +616,51 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
             }
         }
     }
+}
+
+/// The rule text for `rules new`.
+fn scaffold(
+    report: Option<&Path>,
+    template: Option<usize>,
+    line: Option<&str>,
+    kind: &str,
+    id: Option<&str>,
+) -> Result<String, String> {
+    let kind_of = |k: &str| -> Result<ArtifactKind, String> {
+        serde_json::from_value(serde_json::Value::String(k.to_string()))
+            .map_err(|_| format!("unknown artifact kind `{k}`"))
+    };
+    if let Some(line) = line {
+        return podmortem::rules::scaffold::from_line(line, kind_of(kind)?, id);
+    }
+    let path = report.ok_or("give --from-report REPORT.json --template N, or --from-line LINE")?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let r: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a JSON report ({e})", path.display()))?;
+    let list = r["unrecognized"]
+        .as_array()
+        .ok_or_else(|| format!("{}: no `unrecognized` list", path.display()))?;
+    let n = template.unwrap_or(1);
+    let entry = n.checked_sub(1).and_then(|i| list.get(i)).ok_or_else(|| {
+        format!(
+            "{}: there is no template {n} (the report lists {})",
+            path.display(),
+            list.len()
+        )
+    })?;
+    let tpl = entry["template"].as_str().unwrap_or("");
+    let example = entry["example"]["text"].as_str().unwrap_or("");
+    let artifact = entry["example"]["artifact"].as_str().unwrap_or("");
+    let kind = r["inventory"]
+        .as_array()
+        .and_then(|inv| inv.iter().find(|i| i["path"] == artifact))
+        .and_then(|i| i["kind"].as_str())
+        .unwrap_or(kind);
+    let id = id.map_or_else(|| podmortem::rules::scaffold::id_from(tpl), str::to_string);
+    let source = format!(
+        "{}: {artifact} line {}",
+        path.display(),
+        entry["example"]["line"]
+    );
+    podmortem::rules::scaffold::rule_file(&id, tpl, example, kind_of(kind)?, &source)
 }

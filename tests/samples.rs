@@ -451,3 +451,57 @@ fn a_token_planted_in_a_failure_line_never_reaches_any_report() {
         r["redactions"]
     );
 }
+
+/// Issue 8's loop: a failure no rule knows is one template in the report, and
+/// a rule scaffolded from it passes its examples and then explains every occurrence.
+#[test]
+fn a_rule_scaffolded_from_an_unrecognized_template_matches_all_its_occurrences() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sample = samples().join("subpath-deleted-sosreport");
+    let (_, before) = analyze(&sample);
+    let first = &before["unrecognized"][0];
+    let count = first["count"].as_u64().expect("count");
+    assert!(count >= 5, "the top template recurs: {first}");
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, serde_json::to_string(&before).expect("json")).expect("write");
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(&rules).expect("mkdir");
+    let o = Command::new(bin())
+        .args(["rules", "new", "--from-report"])
+        .arg(&report)
+        .args(["--template", "1", "--id", "new-failure", "-o"])
+        .arg(rules.join("new-failure.toml"))
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let t = Command::new(bin())
+        .args(["rules", "test", "--rules"])
+        .arg(&rules)
+        .output()
+        .expect("run");
+    assert_eq!(
+        t.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&t.stdout)
+    );
+    let out = Command::new(bin())
+        .arg("analyze")
+        .arg(&sample)
+        .args(["--format", "json", "-o", "-", "--rules"])
+        .arg(&rules)
+        .output()
+        .expect("run");
+    let after: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let f = finding(&after, "new-failure");
+    assert_eq!(
+        f["occurrences"].as_u64(),
+        Some(count),
+        "every occurrence of the template is matched"
+    );
+}

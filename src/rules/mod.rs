@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod evaluate;
 pub mod load;
 pub mod matcher;
+pub mod scaffold;
 pub mod schema;
 
 use crate::records::split_records;
