@@ -82,6 +82,9 @@ struct AnalyzeArgs {
     /// Also mask IPv4 addresses in quoted evidence.
     #[arg(long)]
     redact_ip: bool,
+    /// Do not cluster the errors no rule explains (the `unrecognized` list stays empty).
+    #[arg(long)]
+    no_unrecognized: bool,
     /// Bundles analyzed at once (0: one per core).
     #[arg(long, default_value_t = 0)]
     jobs: usize,
@@ -273,7 +276,11 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
         eprintln!("podmortem: --only/--skip left no rule to run");
         return ExitCode::from(2);
     }
-    let matcher = Matcher::new(&pack);
+    let matcher = if args.no_unrecognized {
+        Matcher::new(&pack).without_unrecognized()
+    } else {
+        Matcher::new(&pack)
+    };
     let options = Options {
         redaction: Policy {
             enabled: !args.no_redact,

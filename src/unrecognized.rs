@@ -892,7 +892,12 @@ pub struct Clusterer {
     max_templates: usize,
     map: HashMap<String, Acc>,
     dropped: u64,
+    /// message -> template, bounded.
+    memo: HashMap<String, String>,
 }
+
+/// Distinct messages whose template is remembered.
+const MAX_MEMO: usize = 50_000;
 
 impl Clusterer {
     pub fn new(max_templates: usize) -> Clusterer {
@@ -900,11 +905,22 @@ impl Clusterer {
             max_templates,
             map: HashMap::new(),
             dropped: 0,
+            memo: HashMap::new(),
         }
     }
 
     pub fn add(&mut self, level: Level, message: &str, occ: Occurrence) {
-        let t = template(message);
+        // The same message recurs (a probe flapping, a retried mount): template it once.
+        let t = match self.memo.get(message) {
+            Some(t) => t.clone(),
+            None => {
+                let t = template(message);
+                if self.memo.len() < MAX_MEMO {
+                    self.memo.insert(message.to_string(), t.clone());
+                }
+                t
+            }
+        };
         let Occurrence {
             artifact,
             line,
@@ -913,12 +929,6 @@ impl Clusterer {
             node,
             pod,
         } = occ;
-        let example = (
-            level,
-            artifact,
-            line,
-            truncate(&text, MAX_EXAMPLE).to_string(),
-        );
         if let Some(acc) = self.map.get_mut(&t) {
             acc.level = acc.level.min(level);
             acc.count += 1;
@@ -930,11 +940,25 @@ impl Clusterer {
             if let Some(p) = pod {
                 add_name(&mut acc.pods, p);
             }
-            if example < acc.example {
-                acc.example = example;
+            // Build the example text only when it replaces the current one.
+            if (level, artifact.as_str(), line)
+                < (acc.example.0, acc.example.1.as_str(), acc.example.2)
+            {
+                acc.example = (
+                    level,
+                    artifact,
+                    line,
+                    truncate(&text, MAX_EXAMPLE).to_string(),
+                );
             }
             return;
         }
+        let example = (
+            level,
+            artifact,
+            line,
+            truncate(&text, MAX_EXAMPLE).to_string(),
+        );
         if self.map.len() >= self.max_templates {
             self.dropped += 1;
             return;

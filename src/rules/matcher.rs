@@ -363,6 +363,13 @@ impl Matcher {
         }
     }
 
+    /// Skip the search for error-like records (no `unrecognized` list): for
+    /// runs that only want the findings, and to measure what clustering costs.
+    pub fn without_unrecognized(mut self) -> Matcher {
+        self.errors.clear();
+        self
+    }
+
     /// Offsets of line starts that open an error-like record, appended to `out`.
     pub fn error_offsets(&self, kind: ArtifactKind, block: &[u8], out: &mut Vec<usize>) {
         if let Some(ac) = self.errors.get(&kind) {
