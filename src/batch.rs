@@ -179,6 +179,16 @@ fn unchanged(input: &Path, report_json: &Path, rules_sha: &str) -> Option<Summar
         report: None,
         error: None,
         unchanged: true,
+        unrecognized: v["unrecognized"]
+            .as_array()
+            .map(|us| {
+                us.iter()
+                    .filter(|u| !u["benign"].as_bool().unwrap_or(false))
+                    .take(10)
+                    .filter_map(|u| u["template"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -272,11 +282,61 @@ pub struct SummaryRow {
     /// The last run's report was reused (same bundle, same rule pack).
     #[serde(default)]
     pub unchanged: bool,
+    /// Templates of the errors no rule explains (not known noise), most telling first.
+    #[serde(default)]
+    pub unrecognized: Vec<String>,
+}
+
+/// A template of unexplained errors seen in several bundles: what to write a rule for next.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Recurring {
+    pub template: String,
+    pub bundles: Vec<String>,
+}
+
+/// Templates by the number of bundles they appear in (at least two), most first.
+pub fn recurring(rows: &[SummaryRow]) -> Vec<Recurring> {
+    let mut by_template: std::collections::BTreeMap<&str, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for r in rows {
+        for t in &r.unrecognized {
+            by_template
+                .entry(t.as_str())
+                .or_default()
+                .push(r.name.clone());
+        }
+    }
+    let mut out: Vec<Recurring> = by_template
+        .into_iter()
+        .filter(|(_, b)| b.len() >= 2)
+        .map(|(t, bundles)| Recurring {
+            template: t.to_string(),
+            bundles,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.bundles
+            .len()
+            .cmp(&a.bundles.len())
+            .then(a.template.cmp(&b.template))
+    });
+    out.truncate(20);
+    out
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub bundles: Vec<SummaryRow>,
+    /// Unexplained error templates that recur across bundles.
+    #[serde(default)]
+    pub recurring: Vec<Recurring>,
+}
+
+impl Summary {
+    pub fn new(bundles: Vec<SummaryRow>) -> Summary {
+        let recurring = recurring(&bundles);
+        Summary { bundles, recurring }
+    }
 }
 
 pub fn summary_row(
@@ -300,6 +360,13 @@ pub fn summary_row(
             report: report_link,
             error: write_error,
             unchanged: false,
+            unrecognized: r
+                .unrecognized
+                .iter()
+                .filter(|u| !u.benign)
+                .take(10)
+                .map(|u| u.template.clone())
+                .collect(),
         },
         Status::Unchanged(row) => SummaryRow {
             report: report_link,
@@ -316,6 +383,7 @@ pub fn summary_row(
             report: None,
             error: Some(e.clone()),
             unchanged: false,
+            unrecognized: Vec::new(),
         },
     }
 }
@@ -365,6 +433,7 @@ pub fn merge(outs: &[PathBuf], into: &Path) -> Result<Summary, String> {
         merged.bundles.extend(s.bundles);
     }
     merged.bundles.sort_by(|a, b| a.name.cmp(&b.name));
+    merged.recurring = recurring(&merged.bundles);
     Ok(merged)
 }
 
@@ -433,13 +502,47 @@ mod tests {
                 report: None,
                 error: None,
                 unchanged: false,
+                unrecognized: Vec::new(),
             }],
+            recurring: Vec::new(),
         };
         let csv = summary_csv(&s);
         assert_eq!(
             csv.lines().nth(1),
             Some("\"b,1\",\"say \"\"hi\"\"\",\"a (high, confirmed)\",n1,3,0.500,"),
             "{csv}"
+        );
+    }
+
+    #[test]
+    fn templates_seen_in_two_bundles_or_more_are_listed_most_first() {
+        let row = |name: &str, ts: &[&str]| SummaryRow {
+            name: name.into(),
+            input: String::new(),
+            verdict: String::new(),
+            findings: Vec::new(),
+            nodes: Vec::new(),
+            bytes: 0,
+            seconds: 0.0,
+            report: None,
+            error: None,
+            unchanged: false,
+            unrecognized: ts.iter().map(|t| t.to_string()).collect(),
+        };
+        let rows = vec![
+            row("a", &["x failed", "y failed"]),
+            row("b", &["x failed"]),
+            row("c", &["x failed", "y failed", "z"]),
+        ];
+        let r = recurring(&rows);
+        assert_eq!(r.len(), 2);
+        assert_eq!(
+            (r[0].template.as_str(), r[0].bundles.len()),
+            ("x failed", 3)
+        );
+        assert_eq!(
+            (r[1].template.as_str(), r[1].bundles.len()),
+            ("y failed", 2)
         );
     }
 

@@ -388,7 +388,7 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
         }
     }
     if batch_mode && !to_stdout {
-        if let Err(e) = batch::write_index(&out_dir, &Summary { bundles: rows }) {
+        if let Err(e) = batch::write_index(&out_dir, &Summary::new(rows)) {
             eprintln!("podmortem: index: {e}");
         } else if !args.quiet {
             eprintln!("index: {}", out_dir.join("index.html").display());
