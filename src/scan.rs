@@ -317,6 +317,7 @@ impl<'a> Scanner<'a> {
                 .map(|offset| Candidate {
                     offset,
                     probe_only: None,
+                    literal: true,
                 })
                 .collect(),
             Some(km) => {
@@ -350,12 +351,13 @@ impl<'a> Scanner<'a> {
                     .map(|offset| Candidate {
                         offset,
                         probe_only: None,
+                        literal: false,
                     }),
             );
             candidates.sort_unstable_by_key(|c| (c.offset, c.probe_only.is_some()));
         }
         let mut errors = Vec::new();
-        for cand in candidates {
+        for (i, cand) in candidates.iter().enumerate() {
             let off = cand.offset;
             if off < processed_until || off < scan_from {
                 continue;
@@ -381,7 +383,19 @@ impl<'a> Scanner<'a> {
             let text = String::from_utf8_lossy(buf.get(start..end).unwrap_or_default());
             let raw: Vec<&str> = text.split('\n').collect();
             let record = build_record(line_no, &raw);
-            let matches = self.matcher.match_record(self.pack, kind, &record);
+            // A record no rule or probe literal touched cannot match one: an
+            // error-like line alone skips the matcher (it only needs templating).
+            let touched = candidates
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|c| c.offset < end.max(off + 1))
+                .any(|c| c.literal);
+            let matches = if touched {
+                self.matcher.match_record(self.pack, kind, &record)
+            } else {
+                Vec::new()
+            };
             let explained = matches
                 .iter()
                 .any(|m| matches!(m.target, Target::Signal { .. }));

@@ -128,6 +128,8 @@ pub struct Candidate {
     pub offset: usize,
     /// Only this probe's literals are on the line: no rule needs it.
     pub probe_only: Option<usize>,
+    /// Found by a rule or probe literal (false: only as an error-like line).
+    pub literal: bool,
 }
 
 /// The automata and targets for one artifact kind.
@@ -177,6 +179,7 @@ impl KindMatcher {
                 out.push(Candidate {
                     offset: m.start(),
                     probe_only,
+                    literal: true,
                 });
                 // One hit per line is all the scanner needs: resume on the next line.
                 at = (line_end + 1).min(block.len());
