@@ -62,7 +62,7 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
-    #[error("internal error: the reader thread stopped unexpectedly")]
+    #[error("internal error: a reader thread stopped unexpectedly")]
     ReaderPanicked,
 }
 
@@ -89,6 +89,12 @@ pub fn analyze(
         let mut sink = Sink::new(tx, limits);
         ingest::read_input(&input_owned, &mut sink)
     });
+    // The bundle's hash reads the input once more: do it beside the pipeline,
+    // not after it.
+    let hashed = {
+        let input = input.to_path_buf();
+        std::thread::spawn(move || bundle_info(&input))
+    };
     let mut scanner = scan::Scanner::new(pack, matcher);
     for chunk in rx {
         scanner.feed(chunk);
@@ -105,7 +111,7 @@ pub fn analyze(
     let verdicts = rules::evaluate::evaluate(pack, &obs, &layout);
     let unrecognized = cluster_errors(&obs, &layout);
     let environment = environment(&obs, &layout);
-    let bundle = bundle_info(input)?;
+    let bundle = hashed.join().map_err(|_| Error::ReaderPanicked)??;
     obs.inventory.sort_by(|a, b| a.path.cmp(&b.path));
     let verdict = verdict(&verdicts.findings);
     let mut report = Report {
@@ -183,12 +189,11 @@ fn cluster_errors(
             .iter()
             .filter(|e| e.line == 0 && e.kind == "Warning")
         {
-            let head: String = ev.message.chars().take(120).collect();
             let explained = obs
                 .hits
                 .iter()
-                .any(|h| h.artifact == i && h.record.text.contains(&head));
-            if explained || head.is_empty() {
+                .any(|h| h.artifact == i && records::quotes(&h.record.text, &ev.message));
+            if explained || ev.message.is_empty() {
                 continue;
             }
             clusterer.add(

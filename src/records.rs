@@ -475,6 +475,13 @@ pub fn build_record(first_line: u64, lines: &[&str]) -> Record {
     }
 }
 
+/// Does a record quote this message (an event's or a container status's)?
+/// Its first 120 characters are enough to tell, and survive truncation.
+pub fn quotes(record_text: &str, message: &str) -> bool {
+    let head: String = message.chars().take(120).collect();
+    !head.is_empty() && record_text.contains(&head)
+}
+
 /// Is `next` a continuation of a record whose first line is `opener`?
 pub fn continues(opener: &LineView<'_>, next: &LineView<'_>) -> bool {
     opener.header && !next.header && opener.source == next.source

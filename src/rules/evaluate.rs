@@ -10,6 +10,7 @@ use super::schema::{ConditionFact, Effect, Expect};
 use crate::classify::ArtifactKind;
 use crate::layout::Layout;
 use crate::parse::{MountEntry, NodeStatus, Package, PackageManager, VersionFact};
+use crate::records::quotes;
 use crate::report::model::{
     Affected, ConditionResult, Evidence, Explained, Finding, Fix, RuledOut, Status,
 };
@@ -177,10 +178,7 @@ fn subject(
                 p.containers
                     .iter()
                     .filter_map(|c| c.last_message.as_deref())
-                    .any(|m| {
-                        let head: String = m.chars().take(120).collect();
-                        !head.is_empty() && hit.record.text.contains(&head)
-                    })
+                    .any(|m| quotes(&hit.record.text, m))
             });
             if let Some(p) = owner {
                 s.pod = Some(p.name.clone());
@@ -195,10 +193,9 @@ fn subject(
                 .iter()
                 .find(|e| e.line == hit.record.first_line && e.line > 0);
             let by_message = || {
-                a.events.iter().find(|e| {
-                    let head: String = e.message.chars().take(120).collect();
-                    !head.is_empty() && hit.record.text.contains(&head)
-                })
+                a.events
+                    .iter()
+                    .find(|e| quotes(&hit.record.text, &e.message))
             };
             if let Some(e) = by_line.or_else(by_message) {
                 if let Some(obj) = &e.object {
