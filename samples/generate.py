@@ -12,6 +12,7 @@ Samples (see README.md for the expected findings and the evidence lines):
   kata-peerpods-einval/           ad-hoc peer-pods dump, Kata 3.7.0 remote hypervisor: RemoveContainer EINVAL on the sandbox
   multi-attach-rwo.tar.gz         Rancher logs collector tarball of an RKE2 node: Multi-Attach of an RWO volume
   healthy-node/                   ad-hoc dump of a healthy kubeadm node: no finding expected
+  must-gather-multiattach.tar.gz  OpenShift must-gather (YAML resources, gzip kubenswrapper log): Multi-Attach of an RBD volume
 
 Where the format knowledge comes from: the klog / structured-klog dialects per kubelet release, the journald
 prefixes, the logrus (containerd/docker) line format, kubectl's text/tabwriter output (`describe pod`, `get`),
@@ -2150,6 +2151,268 @@ def build_multi_attach(tmp_root):
                  "pv": pv}, int(now.replace(tzinfo=dt.timezone.utc).timestamp())
 
 
+# ====================================================================== 8. must-gather-multiattach (OpenShift)
+# go-yaml v2 as sigs.k8s.io/yaml drives it for `oc adm inspect`: keys sorted, block style, sequences not indented
+# under their key, strings plain when they can be, single-quoted when they hold ": " or " #", double-quoted when
+# they would read as another type, and plain/single-quoted scalars folded at a space once the line passes 80 columns
+# (continuation lines indented two more than the key).
+YAML_WIDTH = 80
+
+
+def _y_needs_double(v):
+    import re as _re
+    return (v == "" or v.lower() in ("true", "false", "null", "~", "yes", "no", "on", "off", "y", "n")
+            or _re.fullmatch(r"[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?", v) is not None
+            or _re.fullmatch(r"\d{4}-\d\d-\d\d([Tt ].*)?", v) is not None)
+
+
+def _y_plain_ok(v):
+    return (v[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in v and " #" not in v and not v.endswith(":")
+            and v == v.strip() and "\n" not in v and "\t" not in v)
+
+
+def _y_fold(text, col, indent):
+    """Write `text` starting at column `col`, replacing a space by a line break (plus indent) whenever the line is
+    already past the width and the next character is not a space (go-yaml's write_plain/single_quoted)."""
+    out, c = [], col
+    for i, ch in enumerate(text):
+        if ch == " " and c > YAML_WIDTH and 0 < i < len(text) - 1 and text[i + 1] != " " and text[i - 1] != " ":
+            out.append("\n" + " " * indent)
+            c = indent
+        else:
+            out.append(ch)
+            c += 1
+    return "".join(out)
+
+
+def y_scalar(v, col, indent):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if v is None:
+        return "null"
+    if _y_needs_double(v):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if _y_plain_ok(v):
+        return _y_fold(v, col, indent)
+    return _y_fold("'" + v.replace("'", "''") + "'", col, indent)
+
+
+def y_dump(obj, indent=0):
+    lines = []
+
+    def mapping(d, ind, first_prefix=None):
+        for n, k in enumerate(sorted(d)):
+            pre = first_prefix if (n == 0 and first_prefix is not None) else " " * ind
+            v = d[k]
+            head = f"{pre}{k}:"
+            if isinstance(v, dict) and v:
+                lines.append(head)
+                mapping(v, ind + 2)
+            elif isinstance(v, list) and v:
+                lines.append(head)
+                sequence(v, ind)
+            elif isinstance(v, dict):
+                lines.append(head + " {}")
+            elif isinstance(v, list):
+                lines.append(head + " []")
+            else:
+                lines.append(head + " " + y_scalar(v, len(head) + 1, ind + 2))
+
+    def sequence(items, ind):
+        for it in items:
+            if isinstance(it, dict) and it:
+                mapping(it, ind + 2, first_prefix=" " * ind + "- ")
+            else:
+                lines.append(" " * ind + "- " + y_scalar(it, ind + 2, ind + 2))
+
+    mapping(obj, indent)
+    return "---\n" + "\n".join(lines) + "\n"
+
+
+def rfc3339(t):
+    return f"{t:%Y-%m-%dT%H:%M:%SZ}"
+
+
+def build_must_gather(tmp_root):
+    """OpenShift 4.14 must-gather, tarred by the customer: worker ocp-w-2 stopped posting status with the sso
+    database's RBD volume attached; the replacement pod on ocp-w-1 gets `Multi-Attach ... already used by pod(s)`."""
+    r = R(8808)
+    top = "must-gather.local.5190245623188471362"
+    image = "quay-io-openshift-release-dev-ocp-v4-0-art-dev-sha256-" + hashlib.sha256(b"must-gather 4.14").hexdigest()
+    B = os.path.join(tmp_root, top, image)
+    dom = "lab.example.com"
+    masters = [f"ocp-m-{i}.{dom}" for i in range(3)]
+    w1, w2 = f"ocp-w-1.{dom}", f"ocp-w-2.{dom}"
+    kver, crio = "v1.27.8+4fab27b", "cri-o://1.27.2-2.rhaos4.14.git9d684e2.el9"
+    t0 = D(2024, 2, 5, 2, 3, 11, 408122)            # ocp-w-1 kubelet started (node boot)
+    t_down = D(2024, 2, 5, 9, 51, 37, 0)          # ocp-w-2 stops posting status
+    t_sched = D(2024, 2, 5, 9, 57, 22, 119481)    # eviction after 300 s + the new pod scheduled on ocp-w-1
+    t_end = D(2024, 2, 5, 10, 40, 12, 331207)
+    now = t_end + sec(31)
+    pv = "pvc-" + r.uuid()
+    kl = Kubelet(r, w1, 2629, 27, "cri-o", t0)
+    kl.nameservers = "10.70.0.10 10.70.0.11 10.70.0.12"
+    pods = [Pod(r, "openshift-dns", "dns-default-" + r.sfx(), [("configmap", "config-volume"), ("secret", "metrics-tls")], ["dns", "kube-rbac-proxy"],
+                probe="/health:8080"),
+            Pod(r, "openshift-monitoring", "node-exporter-" + r.sfx(), [("hostpath", "sys"), ("hostpath", "root")], ["node-exporter", "kube-rbac-proxy"]),
+            Pod(r, "openshift-storage", "csi-rbdplugin-" + r.sfx(), [("hostpath", "plugin-dir"), ("hostpath", "registration-dir")],
+                ["driver-registrar", "csi-rbdplugin"])]
+    kl.noise(t_end - dt.timedelta(hours=8), t_end, pods, every=(90, 240))
+    old = Pod(r, "sso", "sso-mysql-1-" + r.sfx(), [("csi", "sso-mysql-data")], ["sso-mysql"])
+    new = Pod(r, "sso", "sso-mysql-1-" + r.sfx(), [("csi", "sso-mysql-data"), ("configmap", "sso-mysql-config")], ["sso-mysql"])
+    kl.syncloop(t_sched + ms(58), "ADD", [new])
+    kl.pod_start(t_sched + ms(61), new, skip=("sso-mysql-data",), containers=False)
+    tw = t_sched + ms(61) + sec(123) + jt(r, 5, 40)
+    to_times = []
+    while tw < t_end:
+        kl.mount_timeout(tw, new, ["sso-mysql-data"], ["sso-mysql-data"], "timed out waiting for the condition")
+        to_times.append(tw)
+        tw += sec(123) + jt(r, 200, 3000)
+    # `oc adm node-logs` output: journald short-precise, kubenswrapper on OCP 4.x
+    jlines = [f"{t:%b %d %H:%M:%S}.{t.microsecond:06d} {w1} kubenswrapper[{kl.pid}]: {x}" for t, x in kl.timed()]
+    klog_text = "\n".join(jlines) + "\n"
+    kp = os.path.join(B, "nodes", w1, f"{w1}_logs_kubelet.gz")
+    os.makedirs(os.path.dirname(kp), exist_ok=True)
+    with open(kp, "wb") as f:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=0) as g:
+            g.write(klog_text.encode())
+    # the masters' kubelets, interleaved in one file as `oc adm node-logs --role=master -u kubelet` prints them
+    ml = []
+    for i, m in enumerate(masters):
+        mk = Kubelet(r, m, 2210 + i * 7, 27, "cri-o", t0)
+        mk.nameservers = kl.nameservers
+        mpods = [Pod(r, "openshift-etcd", f"etcd-{m}", [("hostpath", "static-pod-dir")], ["etcd"], probe="/readyz:9980")]
+        mk.noise(t_end - dt.timedelta(hours=1), t_end, mpods, every=(120, 300))
+        ml += [(t, f"{t:%b %d %H:%M:%S}.{t.microsecond:06d} {m} kubenswrapper[{mk.pid}]: {x}") for t, x in mk.timed()]
+    hp = os.path.join(B, "host_service_logs", "masters", "kubelet_service.log")
+    write(hp, "\n".join(x for _, x in sorted(ml)))
+
+    # cluster-scoped-resources/core/nodes/<node>.yaml
+    def node(name, role, ready, hb):
+        cond = {"lastHeartbeatTime": rfc3339(hb), "lastTransitionTime": rfc3339(hb), "type": "Ready"}
+        if ready:
+            cond.update(message="kubelet is posting ready status", reason="KubeletReady", status="True")
+        else:
+            cond.update(message="Kubelet stopped posting node status.", reason="NodeStatusUnknown", status="Unknown")
+        return {"apiVersion": "v1", "kind": "Node",
+                "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, f"node-role.kubernetes.io/{role}": ""}},
+                "spec": {"providerID": f"vsphere://4233{r.hexid()[:4]}-{r.hexid()[:4]}"} if ready else
+                        {"taints": [{"effect": "NoSchedule", "key": "node.kubernetes.io/unreachable", "timeAdded": rfc3339(t_down + sec(40))},
+                                    {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "timeAdded": rfc3339(t_down + sec(42))}]},
+                "status": {"conditions": [cond],
+                           "nodeInfo": {"architecture": "amd64", "containerRuntimeVersion": crio,
+                                        "kernelVersion": "5.14.0-284.41.1.el9_2.x86_64", "kubeProxyVersion": kver, "kubeletVersion": kver,
+                                        "operatingSystem": "linux",
+                                        "osImage": "Red Hat Enterprise Linux CoreOS 414.92.202311281318-0 (Plow)"},
+                           **({"volumesAttached": [{"devicePath": "", "name": f"kubernetes.io/csi/openshift-storage.rbd.csi.ceph.com^0001-0011-openshift-storage-0000000000000001-{r.uuid()}"}]}
+                              if name == w2 else {})}}
+    NP = os.path.join(B, "cluster-scoped-resources", "core", "nodes")
+    for m in masters:
+        write(os.path.join(NP, m + ".yaml"), y_dump(node(m, "master", True, t_end - sec(r.randint(1, 40)))))
+    write(os.path.join(NP, w1 + ".yaml"), y_dump(node(w1, "worker", True, t_end - sec(7))))
+    n2 = os.path.join(NP, w2 + ".yaml")
+    write(n2, y_dump(node(w2, "worker", False, t_down)))
+
+    # namespaces/<ns>/core/{events,pods}.yaml
+    def event(ns, first, last, typ, reason, kind, name, comp, msg, count, host=None):
+        ev = {"apiVersion": "v1", "count": count, "eventTime": None, "firstTimestamp": rfc3339(first), "lastTimestamp": rfc3339(last),
+              "involvedObject": {"apiVersion": "v1", "kind": kind, "name": name, "namespace": ns} if ns else {"kind": kind, "name": name},
+              "kind": "Event", "message": msg,
+              "metadata": {"creationTimestamp": rfc3339(first), "name": f"{name}.{int(first.timestamp() * 1e9):x}", "namespace": ns or "default"},
+              "reason": reason, "reportingComponent": "", "reportingInstance": "", "source": {"component": comp}, "type": typ}
+        if host:
+            ev["source"]["host"] = host
+        return ev
+    n_ma = int((t_end - t_sched).total_seconds() // 122) + 11
+    ma_msg = f'Multi-Attach error for volume "{pv}" Volume is already used by pod(s) {old.name}'
+    to_msg = ("Unable to attach or mount volumes: unmounted volumes=[sso-mysql-data], unattached volumes=[sso-mysql-data "
+              f"sso-mysql-config {new.token[1]}], failed to process volumes=[]: timed out waiting for the condition")
+    sso_events = [
+        event("sso", t_down + sec(41), t_down + sec(41), "Warning", "NodeNotReady", "Pod", old.name, "node-controller", "Node is not ready", 1),
+        event("sso", t_sched - ms(811), t_sched - ms(811), "Normal", "TaintManagerEviction", "Pod", old.name, "taint-controller",
+              f"Marking for deletion Pod sso/{old.name}", 1),
+        event("sso", t_sched - ms(702), t_sched - ms(702), "Normal", "SuccessfulCreate", "ReplicationController", "sso-mysql-1",
+              "replication-controller", "Created pod: " + new.name, 1),
+        event("sso", t_sched, t_sched, "Normal", "Scheduled", "Pod", new.name, "default-scheduler",
+              f"Successfully assigned sso/{new.name} to {w1}", 1),
+        event("sso", t_sched + ms(240), t_end - sec(r.randint(20, 90)), "Warning", "FailedAttachVolume", "Pod", new.name,
+              "attachdetach-controller", ma_msg, n_ma),
+        event("sso", to_times[0], to_times[-1], "Warning", "FailedMount", "Pod", new.name, "kubelet", to_msg, len(to_times), host=w1),
+    ]
+    ep = os.path.join(B, "namespaces", "sso", "core", "events.yaml")
+    write(ep, y_dump({"apiVersion": "v1", "items": sso_events, "kind": "EventList", "metadata": {"resourceVersion": "48211907"}}))
+    write(os.path.join(B, "namespaces", "default", "core", "events.yaml"), y_dump(
+        {"apiVersion": "v1", "kind": "EventList", "metadata": {"resourceVersion": "48211907"},
+         "items": [event("", t_down + sec(40), t_down + sec(40), "Normal", "NodeNotReady", "Node", w2, "node-controller",
+                         f"Node {w2} status is now: NodeNotReady", 1)]}))
+
+    def pod_obj(p, node_name, phase, state, deleting=False):
+        vols = []
+        for kind, vol in p.volumes:
+            if kind == "csi":
+                vols.append({"name": vol, "persistentVolumeClaim": {"claimName": vol}})
+            elif kind == "configmap":
+                vols.append({"configMap": {"defaultMode": 420, "name": vol}, "name": vol})
+            elif kind == "projected":
+                vols.append({"name": vol, "projected": {"defaultMode": 420, "sources": [{"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}}]}})
+        meta = {"name": p.name, "namespace": p.ns, "uid": p.uid, "labels": {"deployment": "sso-mysql-1", "deploymentconfig": "sso-mysql"},
+                "ownerReferences": [{"apiVersion": "v1", "kind": "ReplicationController", "name": "sso-mysql-1", "uid": r.uuid()}]}
+        if deleting:
+            meta["deletionTimestamp"] = rfc3339(t_sched - ms(811) + sec(30))
+            meta["deletionGracePeriodSeconds"] = 30
+        c = p.containers[0]
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
+                "spec": {"nodeName": node_name, "containers": [{"name": c, "image": "registry.redhat.io/rhel8/mysql-80:1-254",
+                          "volumeMounts": [{"mountPath": "/var/lib/mysql/data", "name": "sso-mysql-data"}]}], "volumes": vols},
+                "status": {"phase": phase, "containerStatuses": [{"name": c, "image": "registry.redhat.io/rhel8/mysql-80:1-254", "imageID": "",
+                           "ready": phase == "Running" and not deleting, "restartCount": 0, "started": phase == "Running", "state": state}]}}
+    pl = [pod_obj(old, w2, "Running", {"running": {"startedAt": "2024-01-12T08:31:05Z"}}, deleting=True),
+          pod_obj(new, w1, "Pending", {"waiting": {"reason": "ContainerCreating"}})]
+    pp = os.path.join(B, "namespaces", "sso", "core", "pods.yaml")
+    write(pp, y_dump({"apiVersion": "v1", "items": pl, "kind": "PodList", "metadata": {"resourceVersion": "48211907"}}))
+    write(os.path.join(B, "namespaces", "sso", "pods", new.name, new.name + ".yaml"), y_dump(pl[1]))
+    write(os.path.join(B, "namespaces", "sso", "sso.yaml"), y_dump(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "sso"}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}))
+    write(os.path.join(B, "cluster-scoped-resources", "config.openshift.io", "clusterversions", "version.yaml"), y_dump(
+        {"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion", "metadata": {"name": "version"},
+         "spec": {"channel": "stable-4.14", "clusterID": r.uuid()},
+         "status": {"desired": {"version": "4.14.5"}, "history": [{"state": "Completed", "version": "4.14.5"}]}}))
+    write(os.path.join(B, "timestamp"), f"{now:%Y-%m-%d %H:%M:%S}.{now.microsecond:06d} +0000 UTC m=+0.070211031\n"
+                                        f"{now + sec(214):%Y-%m-%d %H:%M:%S}.{now.microsecond:06d} +0000 UTC m=+214.118347611")
+    write(os.path.join(B, "version"), "ClientVersion: 4.14.5\nClusterVersion: Stable at \"4.14.5\"\nClusterOperators:\n\tAll healthy and stable")
+    write(os.path.join(B, "event-filter.html"), "<!DOCTYPE html><html><head><title>Events</title></head><body><table id=\"events\"></table></body></html>")
+    rel = lambda p: os.path.relpath(p, tmp_root)
+    return top, {"events": (rel(ep), first_line(ep, "Multi-Attach error")), "timeout": (rel(ep), first_line(ep, "Unable to attach or mount")),
+                 "node": (rel(n2), first_line(n2, "status: Unknown")), "pods": (rel(pp), first_line(pp, "deletionTimestamp")),
+                 "kubelet": os.path.relpath(kp, tmp_root), "pv": pv, "old": old.name, "new": new.name}, int(now.replace(tzinfo=dt.timezone.utc).timestamp())
+
+
+def pack_plain_tgz(src_root, top, out, mtime):
+    """tar.gz as `tar -czf out <top>` makes it: entries <top>/..., sorted, owner root, fixed mtime."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.GNU_FORMAT) as tf:
+        paths = []
+        for dp, dns, fns in os.walk(os.path.join(src_root, top)):
+            paths.append(dp)
+            paths += [os.path.join(dp, f) for f in fns]
+        for full in sorted(paths):
+            ti = tf.gettarinfo(full, arcname=os.path.relpath(full, src_root))
+            ti.uid = ti.gid = 0
+            ti.uname = ti.gname = "root"
+            ti.mtime = mtime
+            ti.mode = 0o755 if ti.isdir() else 0o644
+            if ti.isdir():
+                tf.addfile(ti)
+            else:
+                with open(full, "rb") as f:
+                    tf.addfile(ti, f)
+    with open(out, "wb") as f:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=mtime) as g:
+            g.write(raw.getvalue())
+
+
 # ====================================================================== 7. healthy-node
 def build_healthy(S):
     r = R(7707)
@@ -2218,7 +2481,7 @@ DIRS = ["nfs-helper-missing-adhoc", "nfs-red-herring-access-denied", "subpath-ut
 
 
 def readme(e):
-    s1, s2, s3, s4, s5, (top, s6), s7 = e
+    s1, s2, s3, s4, s5, (top, s6), s7, s8 = e
     L = lambda x: f"`{x[0]}` line {x[1]}"
     rows = [
         ("`nfs-helper-missing-adhoc/`", "ad-hoc folder, two nodes side by side (`worker-01/`, `worker-02/`: kubelet.log, rpm-qa.txt, "
@@ -2273,6 +2536,17 @@ def readme(e):
          f"{L(s6['nodes'])} `rke2-node-03 NotReady`; rke2/kubectl/pods shows the old replica `Terminating` on rke2-node-03 and the new one "
          f"`ContainerCreating` on rke2-node-02; the FailedMount timeout for volume `data` of the same pod ({L(s6['timeout'])}; kubelet "
          f"{L(s6['kubelet'])}) is the symptom"),
+        ("`must-gather-multiattach.tar.gz`", "OpenShift must-gather tarred by the customer (`must-gather.local.<n>/<image>/`: "
+         "`namespaces/<ns>/core/{events,pods}.yaml` with go-yaml's folded scalars, `namespaces/sso/pods/<pod>/<pod>.yaml`, "
+         "`cluster-scoped-resources/core/nodes/<node>.yaml`, gzip per-node kubelet log `nodes/<node>/<node>_logs_kubelet.gz` "
+         "(`kubenswrapper`, microsecond journald times), `host_service_logs/masters/kubelet_service.log` of three masters)",
+         "ocp-w-1.lab.example.com (new pod), ocp-w-2.lab.example.com (Unknown, old pod), three masters; OCP 4.14.5, "
+         "Kubernetes v1.27.8+4fab27b, RHCOS 414.92, CRI-O 1.27.2",
+         "`multi-attach-rwo` **confirmed**; `mount-wait-timeout` folded (not reported)",
+         f"{L(s8['events'])} (`FailedAttachVolume`: `Multi-Attach error for volume \"{s8['pv']}\" Volume is already used by pod(s) "
+         f"{s8['old']}`, folded over two lines by the YAML emitter)",
+         f"{L(s8['node'])}: ocp-w-2's Ready condition is `Unknown` (`Kubelet stopped posting node status.`); {L(s8['pods'])}: the old pod "
+         f"on ocp-w-2 has a deletionTimestamp; the FailedMount timeout of {s8['new']} ({L(s8['timeout'])}; kubelet `{s8['kubelet']}`) is the symptom"),
         ("`healthy-node/`", "ad-hoc folder: `node/` (kubelet.log, dpkg-l.txt, mountinfo, os-release, hostname) + "
          f"`{s7['describe']}`", f"{s7['node']} (Ubuntu 22.04, kubeadm v1.28.14, containerd 1.7.22)",
          "none: no finding at all", "n/a (only benign lines: `Nameserver limits exceeded` E lines, readiness `Probe failed` lines, "
@@ -2291,6 +2565,8 @@ def readme(e):
     out += ["", "Notes:", "",
             "- `multi-attach-rwo` ships only as a tarball, as Rancher's collector produces it (`tar -czf ... -C <tmp> .`: the first entry",
             "  is `./`, sorted entries, owner root, fixed mtime). Paths in the table are inside the tarball.",
+            "- `must-gather-multiattach` ships only as a tarball too (`tar -czf must-gather.tar.gz must-gather.local.<n>`), the way",
+            "  customers attach a must-gather; its YAML is emitted as go-yaml v2 does (80-column folding), so event messages span lines.",
             "- Confidence: `confirmed` means the corroborating artifact in the same bundle agrees (package list, mountinfo, node list,",
             "  runtime config); `probable` would mean the message matched but no corroboration was available. All samples here are",
             "  built so that corroboration is present.",
@@ -2315,8 +2591,14 @@ def main():
     finally:
         shutil.rmtree(tmp)
     e7 = build_healthy(os.path.join(HERE, DIRS[5]))
-    write(os.path.join(HERE, "README.md"), readme((e1, e2, e3, e4, e5, (top, e6), e7)))
-    for d in DIRS + ["multi-attach-rwo.tar.gz"]:
+    tmp = tempfile.mkdtemp(prefix="podmortem-samples-")
+    try:
+        mg_top, e8, mtime = build_must_gather(tmp)
+        pack_plain_tgz(tmp, mg_top, os.path.join(HERE, "must-gather-multiattach.tar.gz"), mtime)
+    finally:
+        shutil.rmtree(tmp)
+    write(os.path.join(HERE, "README.md"), readme((e1, e2, e3, e4, e5, (top, e6), e7, e8)))
+    for d in DIRS + ["multi-attach-rwo.tar.gz", "must-gather-multiattach.tar.gz"]:
         p = os.path.join(HERE, d)
         if os.path.isdir(p):
             n = sum(len(fs) for _, _, fs in os.walk(p))

@@ -215,23 +215,29 @@ fn sniff(text: &str) -> Option<ArtifactKind> {
     {
         return Some(ArtifactKind::Version);
     }
-    if trimmed.starts_with('{')
-        || trimmed.starts_with("apiVersion:")
-        || trimmed.starts_with("kind:")
-    {
-        let head = &trimmed[..trimmed.len().min(4096)];
-        if head.contains("\"EventList\"") || head.contains("kind: EventList") {
+    if crate::parse::yaml::looks_like_yaml(trimmed) {
+        // must-gather / `-o yaml`: the document's (or first List item's) kind.
+        match crate::parse::yaml::kind_of(trimmed) {
+            Some("Event" | "EventList") => return Some(ArtifactKind::Events),
+            Some("Node" | "NodeList") => return Some(ArtifactKind::NodeList),
+            Some("Pod" | "PodList") => return Some(ArtifactKind::PodJson),
+            _ => {}
+        }
+    }
+    if trimmed.starts_with('{') {
+        let mut end = trimmed.len().min(4096);
+        while !trimmed.is_char_boundary(end) {
+            end -= 1;
+        }
+        let head = trimmed.get(..end).unwrap_or(trimmed);
+        if head.contains("\"EventList\"") {
             return Some(ArtifactKind::Events);
         }
-        if head.contains("\"NodeList\"") || head.contains("kind: NodeList") {
+        if head.contains("\"NodeList\"") {
             return Some(ArtifactKind::NodeList);
         }
         let compact: String = head.chars().filter(|c| !c.is_whitespace()).collect();
-        if compact.contains("\"kind\":\"PodList\"")
-            || compact.contains("\"kind\":\"Pod\"")
-            || head.contains("kind: PodList")
-            || head.contains("kind: Pod\n")
-        {
+        if compact.contains("\"kind\":\"PodList\"") || compact.contains("\"kind\":\"Pod\"") {
             return Some(ArtifactKind::PodJson);
         }
     }
@@ -447,6 +453,41 @@ mod tests {
             ),
             ArtifactKind::KubeletLog
         );
+    }
+
+    #[test]
+    fn must_gather_yaml_is_classified_by_its_kind_not_its_nested_kinds() {
+        // An event's involvedObject.kind is Pod; the item kind is Event.
+        let events = b"---\napiVersion: v1\nitems:\n- apiVersion: v1\n  count: 1\n  involvedObject:\n    kind: Pod\n    name: web-0\n  kind: Event\n  message: x\nkind: List\n";
+        assert_eq!(
+            classify("namespaces/shop/core/events.yaml", events),
+            ArtifactKind::Events
+        );
+        let pods = b"---\napiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-0\nkind: PodList\n";
+        assert_eq!(
+            classify("namespaces/shop/core/pods.yaml", pods),
+            ArtifactKind::PodJson
+        );
+        let node = b"---\napiVersion: v1\nkind: Node\nmetadata:\n  name: w1\n";
+        assert_eq!(
+            classify("cluster-scoped-resources/core/nodes/w1.yaml", node),
+            ArtifactKind::NodeList
+        );
+        let cm = b"---\napiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n";
+        assert_eq!(
+            classify("namespaces/shop/core/configmaps.yaml", cm),
+            ArtifactKind::Config
+        );
+    }
+
+    #[test]
+    fn a_json_head_cut_inside_a_multibyte_char_does_not_panic() {
+        let mut head = b"{\"kind\":\"x\",\"a\":\"".to_vec();
+        while head.len() < 4095 {
+            head.push(b'a');
+        }
+        head.extend_from_slice("\u{e9}\u{e9}\"}".as_bytes());
+        assert_eq!(classify("x.json", &head), ArtifactKind::OtherLog);
     }
 
     #[test]

@@ -299,7 +299,8 @@ fn environment(obs: &scan::Observations, layout: &layout::Layout) -> Environment
     }
     let statuses: Vec<&parse::NodeStatus> =
         obs.artifacts.iter().flat_map(|a| a.nodes.iter()).collect();
-    let nodes = layout
+    kubernetes.extend(statuses.iter().filter_map(|s| s.version.clone()));
+    let mut nodes: Vec<NodeInfo> = layout
         .nodes
         .iter()
         .map(|n| {
@@ -357,12 +358,48 @@ fn environment(obs: &scan::Observations, layout: &layout::Layout) -> Environment
                 .iter()
                 .find(|s| s.name == n.name && !s.is_ready())
                 .map(|s| s.status.clone());
+            // A Node object's nodeInfo fills what the node's own files did not
+            // say (a must-gather has no os-release or uname per node).
+            for s in statuses.iter().filter(|s| s.name == n.name) {
+                fill(&mut info.os, &s.os_image);
+                fill(&mut info.kernel, &s.kernel);
+                fill(&mut info.kubernetes, &s.version);
+                let runtime = s.runtime.as_ref().map(|r| r.replacen("://", " ", 1));
+                fill(&mut info.runtime, &runtime);
+            }
             info
         })
         .collect();
+    // Nodes only a node list names (a must-gather's Node objects, `kubectl get
+    // nodes`) still belong in the picture: the NotReady one is often the story.
+    let mut listed: Vec<&parse::NodeStatus> = statuses
+        .iter()
+        .copied()
+        .filter(|s| layout.node_for_host(&s.name).is_none())
+        .collect();
+    listed.sort_by(|a, b| a.name.cmp(&b.name));
+    listed.dedup_by(|a, b| a.name == b.name);
+    for s in listed {
+        nodes.push(NodeInfo {
+            name: s.name.clone(),
+            named_by: "node list".to_string(),
+            os: s.os_image.clone(),
+            kernel: s.kernel.clone(),
+            kubernetes: s.version.clone(),
+            runtime: s.runtime.as_ref().map(|r| r.replacen("://", " ", 1)),
+            status: (!s.is_ready()).then(|| s.status.clone()),
+            ..NodeInfo::default()
+        });
+    }
     Environment {
         nodes,
         kubernetes: kubernetes.into_iter().collect(),
+    }
+}
+
+fn fill(slot: &mut Option<String>, value: &Option<String>) {
+    if slot.is_none() {
+        slot.clone_from(value);
     }
 }
 

@@ -506,8 +506,14 @@ impl<'a> Scanner<'a> {
                 note = Some(format!("{problems} line(s) could not be parsed"));
             }
             if kind.is_scanned() {
+                // Folded YAML scalars are joined so rules see whole messages.
+                let buf = if parse::yaml::looks_like_yaml(&text) {
+                    parse::yaml::unfold(&text).into_bytes()
+                } else {
+                    cur.buf
+                };
                 self.cur = Some(Current {
-                    buf: cur.buf,
+                    buf,
                     scan_from: 0,
                     done_until: 0,
                     first_line: 1,
@@ -561,12 +567,21 @@ impl<'a> Scanner<'a> {
             }
             ArtifactKind::PodDescribe => a.pods = parse::describe::parse(text),
             ArtifactKind::Events => {
-                a.events =
-                    if text.trim_start().starts_with('{') || text.trim_start().starts_with('[') {
-                        parse::events::parse_json(text).unwrap_or_default()
-                    } else {
-                        parse::events::parse_table(text)
-                    };
+                let t = text.trim_start();
+                a.events = if t.starts_with('{')
+                    || t.starts_with('[')
+                    || parse::yaml::looks_like_yaml(t)
+                {
+                    match parse::events::parse_json(text) {
+                        Ok(events) => events,
+                        Err(_) => {
+                            problems = 1;
+                            Vec::new()
+                        }
+                    }
+                } else {
+                    parse::events::parse_table(text)
+                };
             }
             ArtifactKind::NodeList => a.nodes = parse::nodes::parse(text),
             ArtifactKind::PodList => a.pods = parse::pods::parse_table(text),

@@ -237,6 +237,83 @@ fn multi_attach_in_a_rancher_tarball() {
 }
 
 #[test]
+fn multi_attach_in_an_openshift_must_gather_of_yaml() {
+    let (_, r) = analyze(&samples().join("must-gather-multiattach.tar.gz"));
+    assert_eq!(rule_ids(&r), vec!["multi-attach-rwo"]);
+    // The event's message is folded over two YAML lines; evidence points at its first.
+    assert_finding(
+        &r,
+        "multi-attach-rwo",
+        "confirmed",
+        "ocp-w-1.lab.example.com",
+        "namespaces/sso/core/events.yaml",
+        103,
+    );
+    let f = finding(&r, "multi-attach-rwo");
+    assert!(
+        f["conditions"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["status"] == "held"
+                && c["detail"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("ocp-w-2.lab.example.com"))),
+        "the Unknown node of cluster-scoped-resources corroborates: {}",
+        f["conditions"]
+    );
+    // The kubelet's timeouts (gzip per-node log) and the events' are folded into the cause.
+    assert!(f["explains"].to_string().contains("mount-wait-timeout"));
+    let kinds: Vec<(String, String)> = r["inventory"]
+        .as_array()
+        .expect("inventory")
+        .iter()
+        .map(|i| {
+            let path = i["path"].as_str().unwrap_or("");
+            let tail = path.rsplit_once("sha256-").map_or(path, |(_, t)| t);
+            let tail = tail.split_once('/').map_or(tail, |(_, t)| t);
+            (
+                tail.to_string(),
+                i["kind"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for (path, kind) in [
+        ("namespaces/sso/core/events.yaml", "events"),
+        ("namespaces/sso/core/pods.yaml", "pod-json"),
+        (
+            "cluster-scoped-resources/core/nodes/ocp-w-2.lab.example.com.yaml",
+            "node-list",
+        ),
+        (
+            "nodes/ocp-w-1.lab.example.com/ocp-w-1.lab.example.com_logs_kubelet.gz",
+            "kubelet-log",
+        ),
+        (
+            "host_service_logs/masters/kubelet_service.log",
+            "kubelet-log",
+        ),
+    ] {
+        assert!(
+            kinds.contains(&(path.to_string(), kind.to_string())),
+            "{path} should be {kind}: {kinds:?}"
+        );
+    }
+    // Node objects give every node its OS, kernel and runtime, and say which is down.
+    let nodes = r["environment"]["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 5, "{nodes:?}");
+    let w2 = nodes
+        .iter()
+        .find(|n| n["name"] == "ocp-w-2.lab.example.com")
+        .expect("ocp-w-2");
+    assert_eq!(w2["status"], "Unknown");
+    assert_eq!(w2["runtime"], "cri-o 1.27.2-2.rhaos4.14.git9d684e2.el9");
+    assert_eq!(
+        strings(&r["environment"]["kubernetes"]),
+        vec!["v1.27.8+4fab27b"]
+    );
+}
+
+#[test]
 fn healthy_node_has_no_finding() {
     let (code, r) = analyze(&samples().join("healthy-node"));
     assert_eq!(code, 0);
@@ -292,7 +369,7 @@ fn a_folder_of_bundles_gets_one_report_each_and_an_index() {
         &std::fs::read_to_string(out_dir.path().join("summary.json")).expect("summary"),
     )
     .expect("json");
-    assert_eq!(summary["bundles"].as_array().map(Vec::len), Some(7));
+    assert_eq!(summary["bundles"].as_array().map(Vec::len), Some(8));
 }
 
 #[test]

@@ -29,11 +29,12 @@ pub fn parse_table(text: &str) -> Vec<Event> {
     )
 }
 
-/// An EventList (troubleshoot `cluster-resources/events/<ns>.json`), a bare
-/// JSON array of events, or a single Event. Both `core/v1` and
+/// An EventList (troubleshoot `cluster-resources/events/<ns>.json`, must-gather
+/// `namespaces/<ns>/core/events.yaml`), a bare array of events, or a single
+/// Event, in JSON or YAML. Both `core/v1` and
 /// `events.k8s.io/v1` field names are read. `line` is 0: JSON has no useful rows.
 pub fn parse_json(text: &str) -> Result<Vec<Event>, String> {
-    let root: Value = serde_json::from_str(text).map_err(|e| format!("events JSON: {e}"))?;
+    let root = super::yaml::document(text).map_err(|e| format!("events: {e}"))?;
     let items: Vec<&Value> = match &root {
         Value::Array(a) => a.iter().collect(),
         Value::Object(o) => match o.get("items") {

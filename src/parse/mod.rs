@@ -12,6 +12,7 @@ pub mod os_release;
 pub mod packages;
 pub mod pods;
 pub mod versions;
+pub mod yaml;
 
 use serde::Serialize;
 
@@ -155,6 +156,12 @@ pub struct NodeStatus {
     /// `Ready`, `NotReady`, `Unknown`, possibly with `,SchedulingDisabled`.
     pub status: String,
     pub version: Option<String>,
+    /// `status.nodeInfo` of a Node object (`osImage`, `kernelVersion`,
+    /// `containerRuntimeVersion` as `containerd://1.7.1`): the only OS facts a
+    /// must-gather has.
+    pub os_image: Option<String>,
+    pub kernel: Option<String>,
+    pub runtime: Option<String>,
     pub line: u64,
 }
 

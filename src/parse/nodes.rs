@@ -13,8 +13,8 @@ use super::NodeStatus;
 /// Never panics; anything else gives an empty Vec.
 pub fn parse(text: &str) -> Vec<NodeStatus> {
     let trimmed = text.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
+    if trimmed.starts_with('{') || trimmed.starts_with('[') || super::yaml::looks_like_yaml(text) {
+        if let Ok(v) = super::yaml::document(trimmed) {
             return from_json(&v);
         }
     }
@@ -46,7 +46,12 @@ fn node_from_json(v: &Value) -> Option<NodeStatus> {
                 .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
         })
         .and_then(|c| c.get("status"))
-        .and_then(Value::as_str);
+        // Hand-edited YAML may carry an unquoted `status: True`, which YAML reads as a bool.
+        .and_then(|s| match s {
+            Value::Bool(true) => Some("True"),
+            Value::Bool(false) => Some("False"),
+            other => other.as_str(),
+        });
     // kubectl prints Unknown both for an Unknown condition and for a node
     // that never reported one.
     let mut status = match ready {
@@ -63,17 +68,21 @@ fn node_from_json(v: &Value) -> Option<NodeStatus> {
     if unschedulable {
         status.push_str(",SchedulingDisabled");
     }
-    let version = v
-        .get("status")
-        .and_then(|s| s.get("nodeInfo"))
-        .and_then(|n| n.get("kubeletVersion"))
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
+    let info = |key: &str| {
+        v.get("status")
+            .and_then(|s| s.get("nodeInfo"))
+            .and_then(|n| n.get(key))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     Some(NodeStatus {
         name,
         status,
-        version,
+        version: info("kubeletVersion"),
+        os_image: info("osImage"),
+        kernel: info("kernelVersion"),
+        runtime: info("containerRuntimeVersion"),
         line: 0,
     })
 }
@@ -83,6 +92,10 @@ struct Columns {
     name: usize,
     status: usize,
     version: Option<usize>,
+    /// `-o wide` only.
+    os_image: Option<usize>,
+    kernel: Option<usize>,
+    runtime: Option<usize>,
 }
 
 fn header_of(cells: &[&str]) -> Option<Columns> {
@@ -100,6 +113,9 @@ fn header_of(cells: &[&str]) -> Option<Columns> {
         name,
         status,
         version: pos("VERSION"),
+        os_image: pos("OS-IMAGE"),
+        kernel: pos("KERNEL-VERSION"),
+        runtime: pos("CONTAINER-RUNTIME"),
     })
 }
 
@@ -134,14 +150,18 @@ fn from_table(text: &str) -> Vec<NodeStatus> {
         if !is_node_status(status) || name.contains(char::is_whitespace) {
             continue;
         }
+        let cell = |col: Option<usize>| {
+            col.and_then(|k| cells.get(k))
+                .filter(|v| **v != "<none>" && **v != "<unknown>")
+                .map(|v| (*v).to_string())
+        };
         out.push(NodeStatus {
             name: (*name).to_string(),
             status: (*status).to_string(),
-            version: h
-                .version
-                .and_then(|k| cells.get(k))
-                .filter(|v| **v != "<none>")
-                .map(|v| (*v).to_string()),
+            version: cell(h.version),
+            os_image: cell(h.os_image),
+            kernel: cell(h.kernel),
+            runtime: cell(h.runtime),
             line: u64::try_from(i).unwrap_or(u64::MAX).saturating_add(1),
         });
     }
@@ -221,6 +241,9 @@ mod tests {
                 name: "k3d-mycluster-server-0".into(),
                 status: "Ready".into(),
                 version: Some("v1.24.4+k3s1".into()),
+                os_image: Some("K3s dev".into()),
+                kernel: Some("5.15.49-linuxkit".into()),
+                runtime: Some("containerd://1.6.6-k3s1".into()),
                 line: 0,
             }]
         );
@@ -280,9 +303,39 @@ w2       Ready    <none>   12d   v1.29.4   10.9.8.41     <none>        Ubuntu 22
             ),
             ("w2", Some("v1.29.4"), 6)
         );
+        assert_eq!(nodes[2].os_image.as_deref(), Some("Ubuntu 22.04.4 LTS"));
+        assert_eq!(nodes[2].kernel.as_deref(), Some("5.15.0-105-generic"));
+        assert_eq!(nodes[2].runtime.as_deref(), Some("containerd://1.6.31"));
+        assert_eq!(nodes[0].os_image, None);
         // A pods table is not a nodes table.
         let pods = "NAMESPACE     NAME                          READY   STATUS             RESTARTS   AGE\nshop          web-7c9d8f6b54-kvvcj          0/1     CrashLoopBackOff   10         6d2h\n";
         assert!(parse(pods).is_empty());
+    }
+
+    #[test]
+    fn must_gather_node_yaml() {
+        // cluster-scoped-resources/core/nodes/<node>.yaml, as `oc adm inspect` writes it.
+        let y = "---\napiVersion: v1\nkind: Node\nmetadata:\n  labels:\n    node-role.kubernetes.io/worker: \"\"\n  name: ocp-w-2.lab.example.com\nspec: {}\nstatus:\n  conditions:\n  - lastHeartbeatTime: \"2024-02-05T10:20:11Z\"\n    message: Kubelet stopped posting node status.\n    reason: NodeStatusUnknown\n    status: Unknown\n    type: Ready\n  nodeInfo:\n    containerRuntimeVersion: cri-o://1.27.2-2.rhaos4.14.git9d684e2.el9\n    kernelVersion: 5.14.0-284.41.1.el9_2.x86_64\n    kubeletVersion: v1.27.8+4fab27b\n    osImage: Red Hat Enterprise Linux CoreOS 414.92.202311281318-0 (Plow)\n";
+        let nodes = parse(y);
+        assert_eq!(nodes.len(), 1);
+        let n = &nodes[0];
+        assert_eq!(
+            (n.name.as_str(), n.status.as_str(), n.version.as_deref()),
+            (
+                "ocp-w-2.lab.example.com",
+                "Unknown",
+                Some("v1.27.8+4fab27b")
+            )
+        );
+        assert_eq!(
+            n.runtime.as_deref(),
+            Some("cri-o://1.27.2-2.rhaos4.14.git9d684e2.el9")
+        );
+        assert!(n
+            .os_image
+            .as_deref()
+            .unwrap()
+            .starts_with("Red Hat Enterprise Linux CoreOS"));
     }
 
     #[test]

@@ -175,9 +175,10 @@ fn pod_from_json(p: &Value) -> PodFacts {
     }
 }
 
-/// Pod or PodList JSON (or a bare array of pods).
+/// Pod or PodList, JSON or YAML (must-gather `core/pods.yaml`,
+/// `pods/<pod>/<pod>.yaml`), or a bare array of pods.
 pub fn parse_json(text: &str) -> Result<Vec<PodFacts>, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let v = super::yaml::document(text)?;
     let items = match (&v, v.get("items")) {
         (_, Some(Value::Array(items))) => items.iter().collect(),
         (Value::Array(items), _) => items.iter().collect(),
