@@ -249,6 +249,9 @@ fn sniff(text: &str) -> Option<ArtifactKind> {
     {
         return Some(ArtifactKind::Packages);
     }
+    if is_package_history(text) {
+        return Some(ArtifactKind::PackageHistory);
+    }
     if is_os_release(text) {
         return Some(ArtifactKind::OsRelease);
     }
@@ -411,6 +414,16 @@ fn by_path(path: &str, text: &str) -> Option<ArtifactKind> {
     Some(kind)
 }
 
+/// A package manager's log whatever its name (`pacman-log.txt` from a
+/// troubleshoot run-host collector): most of its first lines are changes.
+fn is_package_history(text: &str) -> bool {
+    let lines: Vec<&str> = first_lines(text, 20).collect();
+    let changes = crate::parse::package_history::parse(&lines.join("\n")).len();
+    let alpm = lines.iter().filter(|l| l.contains("] [ALPM] ")).count();
+    let apt = lines.iter().any(|l| l.starts_with("Start-Date: "));
+    !lines.is_empty() && (changes * 2 >= lines.len() || alpm * 2 >= lines.len() || apt)
+}
+
 /// Text that looks like a package list whatever its name: `name-version-release.arch` rows.
 pub fn looks_like_rpm_list(text: &str) -> bool {
     let lines: Vec<&str> = first_lines(text, 20).collect();
@@ -488,6 +501,20 @@ mod tests {
         }
         head.extend_from_slice("\u{e9}\u{e9}\"}".as_bytes());
         assert_eq!(classify("x.json", &head), ArtifactKind::OtherLog);
+    }
+
+    #[test]
+    fn package_manager_logs_are_recognised_by_content() {
+        let pacman = b"[2025-06-05T16:32:58+0200] [PACMAN] Running 'pacman -Syu'\n[2025-06-05T16:32:58+0200] [PACMAN] synchronizing package lists\n[2025-06-05T16:33:01+0200] [ALPM] transaction started\n[2025-06-05T16:33:02+0200] [ALPM] upgraded util-linux-libs (2.40.4-1 -> 2.41-3)\n[2025-06-05T16:33:04+0200] [ALPM] upgraded util-linux (2.40.4-1 -> 2.41-3)\n[2025-06-05T16:33:05+0200] [ALPM] transaction completed\n";
+        assert_eq!(
+            classify("host-collectors/run-host/pacman-log.txt", pacman),
+            ArtifactKind::PackageHistory
+        );
+        let apt = b"\nStart-Date: 2024-06-03  13:11:40\nCommandline: apt-get install -y nfs-common\nInstall: nfs-common:amd64 (1:2.6.1-1ubuntu1.2)\nEnd-Date: 2024-06-03  13:11:53\n";
+        assert_eq!(classify("node/apt-history.txt", apt), ArtifactKind::PackageHistory);
+        // A kubelet log that mentions an install is still a kubelet log.
+        let klog = b"I0603 13:11:40.000001    1211 kubelet.go:1] \"Installed: nothing\"\nI0603 13:11:41.000001    1211 kubelet.go:2] \"SyncLoop ADD\" source=\"api\"\n";
+        assert_eq!(classify("notes.txt", klog), ArtifactKind::KubeletLog);
     }
 
     #[test]

@@ -147,7 +147,7 @@ pub fn is_month(s: &str) -> bool {
 }
 
 /// `Feb 03 06:10:31[.123456]` at the start of `s`: the timestamp and its length.
-fn syslog_time(s: &str) -> Option<(Timestamp, usize)> {
+pub(crate) fn syslog_time(s: &str) -> Option<(Timestamp, usize)> {
     let b = s.as_bytes();
     let mon = MONTHS.iter().position(|m| s.starts_with(m))? as u8 + 1;
     if b.get(3) != Some(&b' ') {
@@ -177,7 +177,7 @@ fn syslog_time(s: &str) -> Option<(Timestamp, usize)> {
 }
 
 /// `2021-02-03T11:18:48.752608384Z` / `2021-02-03 11:18:48` / `2024/08/13 17:56:36` at the start.
-fn iso_time(s: &str) -> Option<(Timestamp, usize)> {
+pub(crate) fn iso_time(s: &str) -> Option<(Timestamp, usize)> {
     let b = s.as_bytes();
     let year = digits(b, 0, 4)?;
     let sep = *b.get(4)?;

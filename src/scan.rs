@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::classify::{classify, ArtifactKind};
 use crate::ingest::Chunk;
+use crate::parse::package_history::PackageChange;
 use crate::parse::{
     self, Event, MountEntry, NodeStatus, OsRelease, Package, PodFacts, VersionFact,
 };
@@ -46,6 +47,8 @@ pub struct ArtifactFacts {
     pub kind: Option<ArtifactKind>,
     pub packages: Vec<Package>,
     pub mounts: Vec<MountEntry>,
+    /// Installs, upgrades and removals a package manager log records.
+    pub package_changes: Vec<PackageChange>,
     pub os: Option<OsRelease>,
     pub pods: Vec<PodFacts>,
     pub events: Vec<Event>,
@@ -544,6 +547,12 @@ impl<'a> Scanner<'a> {
         let mut problems = 0;
         match kind {
             ArtifactKind::Packages => a.packages = parse::packages::parse(text),
+            ArtifactKind::PackageHistory => {
+                a.package_changes = parse::package_history::parse(text);
+                if a.year.is_none() {
+                    a.year = a.package_changes.iter().find_map(|c| c.time.year);
+                }
+            }
             ArtifactKind::Mountinfo => {
                 let (m, p) = parse::mountinfo::parse(text);
                 a.mounts = m;

@@ -310,3 +310,107 @@ fn a_later_mount_success_resolves_the_failure() {
         r["resolved"]
     );
 }
+
+/// The NFS client arrived after the helper failures (the package history says
+/// when): the failures were real and are over, so the rule is resolved, not
+/// ruled out as a red herring. Installed before the failures, it is ruled out.
+#[test]
+fn a_package_installed_after_the_failures_resolves_them() {
+    let kubelet = sample("nfs-helper-missing-adhoc/worker-02/kubelet.log");
+    let with_nfs = sample("nfs-helper-missing-adhoc/worker-01/rpm-qa.txt");
+    assert!(with_nfs.contains("nfs-utils-"));
+    let bundle = |yum_log: &str| {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path().to_path_buf();
+        write(&root, "worker-02/kubelet.log", &kubelet);
+        write(&root, "worker-02/hostname", "worker-02\n");
+        write(&root, "worker-02/rpm-qa.txt", &with_nfs);
+        write(&root, "worker-02/yum.log", yum_log);
+        (dir, root)
+    };
+    // The last failure in the kubelet log is at 09:41:24 on Sep 12.
+    let (_keep, after) = bundle(
+        "Sep 12 09:30:02 Updated: kernel-tools-3.10.0-1160.99.1.el7.x86_64\n\
+         Sep 12 10:02:47 Installed: libnfsidmap-0.25-19.el7.x86_64\n\
+         Sep 12 10:02:48 Installed: 1:nfs-utils-1.3.0-0.68.el7.2.x86_64\n",
+    );
+    let r = analyze(&after);
+    assert!(found(&r, "nfs-client-helper-missing").is_none());
+    let resolved = r["resolved"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["rule"] == "nfs-client-helper-missing"))
+        .unwrap_or_else(|| panic!("resolved: {}", r["resolved"]));
+    let reason = resolved["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.contains("nfs-utils 1:1.3.0-0.68.el7.2 was installed")
+            && reason.contains("yum.log line 3")
+            && reason.contains("09:41:24"),
+        "{reason}"
+    );
+
+    let (_keep, before) =
+        bundle("Sep 10 16:20:11 Installed: 1:nfs-utils-1.3.0-0.68.el7.2.x86_64\n");
+    let r = analyze(&before);
+    assert!(found(&r, "nfs-client-helper-missing").is_none());
+    assert!(
+        r["ruled_out"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["rule"] == "nfs-client-helper-missing")),
+        "installed before the failures: a red herring, {}",
+        r["ruled_out"]
+    );
+    assert!(r["resolved"]
+        .as_array()
+        .is_some_and(|a| a.iter().all(|x| x["rule"] != "nfs-client-helper-missing")));
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for e in fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            fs::copy(e.path(), dest).expect("copy");
+        }
+    }
+}
+
+/// util-linux left the broken 2.41 release after the subPath failures: pacman.log
+/// says when, so the regression is resolved rather than ruled out.
+#[test]
+fn an_upgrade_out_of_the_broken_range_after_the_failures_resolves_them() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/subpath-utillinux-k0s");
+    let dir = tempfile::tempdir().expect("tmp");
+    copy_tree(&src, dir.path());
+    let run_host = dir.path().join("host-collectors/run-host");
+    let q = fs::read_to_string(run_host.join("pacman-q.txt")).expect("pacman-q");
+    assert!(q.contains("util-linux 2.41-3\n"));
+    fs::write(
+        run_host.join("pacman-q.txt"),
+        q.replace("util-linux 2.41-3\n", "util-linux 2.41.1-1\n")
+            .replace("util-linux-libs 2.41-3\n", "util-linux-libs 2.41.1-1\n"),
+    )
+    .expect("write");
+    let mut log = fs::read_to_string(run_host.join("pacman-log.txt")).expect("pacman-log");
+    log.push_str(
+        "[2025-06-05T17:10:40+0200] [ALPM] upgraded util-linux-libs (2.41-3 -> 2.41.1-1)\n\
+         [2025-06-05T17:10:41+0200] [ALPM] upgraded util-linux (2.41-3 -> 2.41.1-1)\n",
+    );
+    fs::write(run_host.join("pacman-log.txt"), log).expect("write");
+    let r = analyze(dir.path());
+    assert!(found(&r, "subpath-utillinux-2.41-regression").is_none());
+    let resolved = r["resolved"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|x| x["rule"] == "subpath-utillinux-2.41-regression")
+        })
+        .unwrap_or_else(|| panic!("resolved: {}; ruled out: {}", r["resolved"], r["ruled_out"]));
+    let reason = resolved["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.contains("went from 2.41-3 to 2.41.1-1") && reason.contains("pacman-log.txt"),
+        "{reason}"
+    );
+}

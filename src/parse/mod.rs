@@ -9,6 +9,7 @@ pub mod events;
 pub mod mountinfo;
 pub mod nodes;
 pub mod os_release;
+pub mod package_history;
 pub mod packages;
 pub mod pods;
 pub mod versions;

@@ -9,8 +9,9 @@ use super::matcher::Target;
 use super::schema::{ConditionFact, Effect, Expect};
 use crate::classify::ArtifactKind;
 use crate::layout::Layout;
+use crate::parse::package_history::PackageChange;
 use crate::parse::{MountEntry, NodeStatus, Package, PackageManager, VersionFact};
-use crate::records::quotes;
+use crate::records::{iso_time, quotes, Timestamp};
 use crate::report::model::{
     Affected, ConditionResult, Evidence, Explained, Finding, Fix, RuledOut, Status,
 };
@@ -33,6 +34,8 @@ pub struct NodeFacts<'a> {
     pub packages: Option<(Vec<&'a Package>, String)>,
     pub mounts: Option<(Vec<&'a MountEntry>, String, ArtifactKind)>,
     pub versions: Vec<(&'a VersionFact, String)>,
+    /// Package changes from the node's package manager logs, with their artifact path.
+    pub history: Vec<(&'a PackageChange, String)>,
     /// Artifact kinds present for this node.
     pub kinds: BTreeSet<ArtifactKind>,
 }
@@ -57,6 +60,8 @@ pub fn node_facts<'a>(obs: &'a Observations, layout: &Layout) -> Vec<NodeFacts<'
                 if let Some(k) = a.kind {
                     f.kinds.insert(k);
                 }
+                f.history
+                    .extend(a.package_changes.iter().map(|c| (c, a.path.clone())));
                 if a.kind == Some(ArtifactKind::Packages) && !a.packages.is_empty() {
                     let entry = f
                         .packages
@@ -809,6 +814,61 @@ fn bundle_year(obs: &Observations) -> Option<u16> {
     counts.into_iter().max_by_key(|(_, c)| *c).map(|(y, _)| y)
 }
 
+/// When the failures of a group are over because a package changed after them
+/// (see `history`): the reason, for the `resolved` list.
+fn later_package_change(
+    ctx: &Ctx<'_>,
+    rule: &Rule,
+    results: &[ConditionResult],
+    g: &Group<'_>,
+    year: Option<u16>,
+) -> Option<String> {
+    let facts = ctx
+        .nodes
+        .iter()
+        .find(|f| Some(&f.name) == g.node.as_ref())?;
+    if facts.history.is_empty() {
+        return None;
+    }
+    // Every failure must have a time, or a later one may hide among them.
+    let mut last: Option<Timestamp> = None;
+    for (h, _) in &g.hits {
+        let t = hit_time(h, ctx.obs)?;
+        let t = year.map_or(t, |y| t.with_year(y));
+        if last.is_none_or(|l| t.sort_key() > l.sort_key()) {
+            last = Some(t);
+        }
+    }
+    let manager = facts
+        .packages
+        .as_ref()
+        .and_then(|(p, _)| p.first())
+        .map(|p| scheme_of(p.manager));
+    let schemes = move |_: &str| manager;
+    super::history::resolved_by_change(
+        &super::history::failed_requires(&rule.conditions, results),
+        last?,
+        &facts.history,
+        &schemes,
+        year,
+    )
+}
+
+/// When a hit happened: its record's time, or for an event row without one
+/// (JSON, YAML) the event's last-seen time.
+fn hit_time(h: &Hit, obs: &Observations) -> Option<Timestamp> {
+    if let Some(t) = h.record.timestamp {
+        return Some(t);
+    }
+    let a = obs.artifacts.get(h.artifact)?;
+    let e = a
+        .events
+        .iter()
+        .find(|e| e.line > 0 && e.line == h.record.first_line)
+        .or_else(|| a.events.iter().find(|e| quotes(&h.record.text, &e.message)))?;
+    iso_time(e.age.as_deref()?).map(|(t, _)| t)
+}
+
 /// Findings and ruled-out rules for one bundle.
 /// What evaluation decides for a bundle.
 #[derive(Debug, Default)]
@@ -940,11 +1000,14 @@ pub fn evaluate(pack: &RulePack, obs: &Observations, layout: &Layout) -> Verdict
             .iter()
             .zip(&rule.conditions)
             .any(|(r, c)| c.spec.effect == Effect::Require && r.status == Status::Failed);
-        let resolved = if ruled_out || rule.spec.symptom {
+        let resolved = if ruled_out {
+            later_package_change(&ctx, rule, &conditions, g, year)
+        } else if rule.spec.symptom {
             None
         } else {
             resolution(g, obs)
         };
+        let ruled_out = ruled_out && resolved.is_none();
         outcomes.push(Outcome {
             group: g,
             conditions,

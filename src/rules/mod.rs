@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod evaluate;
+mod history;
 pub mod load;
 pub mod matcher;
 pub mod scaffold;
