@@ -202,12 +202,14 @@ pub fn run(
     options: &Options,
     jobs: usize,
     reuse_in: Option<&Path>,
+    progress: &dyn Progress,
 ) -> Vec<Outcome> {
     let work = || {
         bundles
             .par_iter()
             .map(|b| {
                 let name = bundle_stem(b);
+                progress.started(b);
                 let started = Instant::now();
                 let previous = reuse_in
                     .and_then(|dir| unchanged(b, &dir.join(&name).join("report.json"), &pack.hash));
@@ -218,12 +220,14 @@ pub fn run(
                         Err(e) => Status::Failed(e.to_string()),
                     },
                 };
-                Outcome {
+                let outcome = Outcome {
                     input: b.clone(),
                     name,
                     status,
                     seconds: started.elapsed().as_secs_f64(),
-                }
+                };
+                progress.finished(&outcome);
+                outcome
             })
             .collect()
     };
@@ -231,6 +235,21 @@ pub fn run(
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     }
+}
+
+/// Told, from the worker threads, when each bundle starts and ends: the CLI
+/// draws a progress bar or prints a line; the library never prints.
+pub trait Progress: Sync {
+    fn started(&self, bundle: &Path);
+    fn finished(&self, outcome: &Outcome);
+}
+
+/// No progress reporting (tests, `--quiet`, library users).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn started(&self, _: &Path) {}
+    fn finished(&self, _: &Outcome) {}
 }
 
 /// Write `path` through a temporary name and a rename, so a crash never leaves half a report.

@@ -511,7 +511,10 @@ mod tests {
             ArtifactKind::PackageHistory
         );
         let apt = b"\nStart-Date: 2024-06-03  13:11:40\nCommandline: apt-get install -y nfs-common\nInstall: nfs-common:amd64 (1:2.6.1-1ubuntu1.2)\nEnd-Date: 2024-06-03  13:11:53\n";
-        assert_eq!(classify("node/apt-history.txt", apt), ArtifactKind::PackageHistory);
+        assert_eq!(
+            classify("node/apt-history.txt", apt),
+            ArtifactKind::PackageHistory
+        );
         // A kubelet log that mentions an install is still a kubelet log.
         let klog = b"I0603 13:11:40.000001    1211 kubelet.go:1] \"Installed: nothing\"\nI0603 13:11:41.000001    1211 kubelet.go:2] \"SyncLoop ADD\" source=\"api\"\n";
         assert_eq!(classify("notes.txt", klog), ArtifactKind::KubeletLog);

@@ -441,6 +441,18 @@ pub fn fingerprint(input: &Path) -> std::io::Result<(u64, String)> {
     ))
 }
 
+/// The bytes a bundle holds on disk (a file's size, or the sum of a
+/// directory's files), for progress and throughput; 0 when unreadable.
+pub fn input_bytes(input: &Path) -> u64 {
+    if input.is_dir() {
+        let mut entries = Vec::new();
+        let _ = walk_sizes(input, "", &mut entries, 0);
+        entries.iter().map(|(_, b)| b).sum()
+    } else {
+        std::fs::metadata(input).map(|m| m.len()).unwrap_or(0)
+    }
+}
+
 fn walk_sizes(
     dir: &Path,
     rel: &str,

@@ -4,10 +4,14 @@
 //! Exit codes: 0 reports written; 1 a finding at or above `--fail-on`;
 //! 2 usage or rule-pack error; 3 an input could not be read at all.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use podmortem::batch::{self, Status, Summary};
 use podmortem::classify::ArtifactKind;
@@ -321,7 +325,24 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
     }
     let reuse =
         (!to_stdout && !args.force && formats.contains(&Format::Json)).then_some(out_dir.as_path());
-    let outcomes = batch::run(&bundles, &pack, &matcher, &options, args.jobs, reuse);
+    let outcomes = if batch_mode && !args.quiet {
+        let progress = BatchProgress::new(&bundles);
+        let outcomes = batch::run(
+            &bundles, &pack, &matcher, &options, args.jobs, reuse, &progress,
+        );
+        progress.finish();
+        outcomes
+    } else {
+        batch::run(
+            &bundles,
+            &pack,
+            &matcher,
+            &options,
+            args.jobs,
+            reuse,
+            &batch::Silent,
+        )
+    };
     let mut unreadable = false;
     let mut worst: Option<Severity> = None;
     let mut rows = Vec::new();
@@ -372,7 +393,7 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
                         .unwrap_or("");
                     worst = worst.max(Severity::parse(sev.trim()));
                 }
-                if !args.quiet {
+                if !args.quiet && !batch_mode {
                     eprintln!("{}: unchanged since the last run (same content, same rules): skipped; --force re-analyzes", o.input.display());
                 }
                 let link = formats
@@ -395,6 +416,89 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
         }
     }
     exit_code(unreadable, worst, args.fail_on.map(Severity::from))
+}
+
+/// Batch progress on standard error: a bar (bundles done of total, bytes per
+/// second, the bundles in progress) on a terminal, one plain line per finished
+/// bundle otherwise (CI logs, `2> file`).
+struct BatchProgress {
+    bar: Option<ProgressBar>,
+    total: usize,
+    sizes: BTreeMap<PathBuf, u64>,
+    state: Mutex<(usize, BTreeSet<String>)>,
+}
+
+impl BatchProgress {
+    fn new(bundles: &[PathBuf]) -> BatchProgress {
+        let sizes: BTreeMap<PathBuf, u64> = bundles
+            .iter()
+            .map(|b| (b.clone(), podmortem::input_bytes(b)))
+            .collect();
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(sizes.values().sum());
+            let style = ProgressStyle::with_template(
+                "{prefix} bundles {bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {wide_msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.set_prefix(format!("0/{}", bundles.len()));
+            bar
+        });
+        BatchProgress {
+            bar,
+            total: bundles.len(),
+            sizes,
+            state: Mutex::new((0, BTreeSet::new())),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl batch::Progress for BatchProgress {
+    fn started(&self, bundle: &Path) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        state.1.insert(bundle.display().to_string());
+        if let Some(bar) = &self.bar {
+            bar.set_message(state.1.iter().cloned().collect::<Vec<_>>().join(", "));
+        }
+    }
+
+    fn finished(&self, o: &batch::Outcome) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        state.0 += 1;
+        state.1.remove(&o.input.display().to_string());
+        let what = match &o.status {
+            Status::Analyzed(r) => format!(
+                "analyzed in {:.1} s, {} finding(s)",
+                o.seconds,
+                r.findings.len()
+            ),
+            Status::Unchanged(_) => {
+                "unchanged since the last run (same content, same rules): skipped; --force re-analyzes"
+                    .to_string()
+            }
+            Status::Failed(e) => format!("FAILED: {e}"),
+        };
+        let line = format!("[{}/{}] {}: {what}", state.0, self.total, o.input.display());
+        match &self.bar {
+            Some(bar) => {
+                bar.inc(self.sizes.get(&o.input).copied().unwrap_or(0));
+                bar.set_prefix(format!("{}/{}", state.0, self.total));
+                bar.set_message(state.1.iter().cloned().collect::<Vec<_>>().join(", "));
+                bar.println(line);
+            }
+            None => eprintln!("{line}"),
+        }
+    }
 }
 
 fn index(outs: &[PathBuf], output: &Path) -> ExitCode {
