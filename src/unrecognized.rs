@@ -163,10 +163,25 @@ fn cat_patterns() -> [String; 11] {
 
 // One pass over the message finds every span (DFA only: asking for capture groups
 // costs a backtracking pass per match, several times the whole search)...
-lazy_re!(template_re, {
-    let alts: Vec<String> = cat_patterns().iter().map(|p| format!("(?:{p})")).collect();
-    alts.join("|")
-});
+//
+// The alternation is large, and the lazy DFA's default 2 MiB cache cannot hold
+// the states real messages visit: it was cleared and rebuilt all along, and
+// determinization cost ~40k instructions per message. A larger cache keeps the
+// states once built (memory stays bounded by the limit).
+fn template_re() -> Option<&'static Regex> {
+    static CELL: OnceLock<Option<Regex>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let alts: Vec<String> = cat_patterns().iter().map(|p| format!("(?:{p})")).collect();
+        regex::RegexBuilder::new(&alts.join("|"))
+            .dfa_size_limit(TEMPLATE_DFA_CACHE)
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Lazy DFA cache of the template regex (per thread that uses it).
+const TEMPLATE_DFA_CACHE: usize = 32 << 20;
 
 /// ...and the category of a span is the first whose anchored pattern matches it
 /// whole. Leftmost-first alternation picks the first alternative that matches at a
