@@ -1,5 +1,6 @@
 //! Snapshots of what users see: the Markdown and JSON reports of two samples,
-//! and the Markdown of a bundle with two causes (two samples side by side).
+//! the Markdown of a bundle with two causes (two samples side by side), and
+//! the HTML timeline.
 //! Reports are deterministic (no wall clock, stable order), so any change in
 //! a snapshot is a change a user would see; review it with `cargo insta review`.
 
@@ -129,4 +130,69 @@ fn markdown_of_two_causes_fits_a_ticket() {
     }
     assert_eq!(details, 2, "each finding has more evidence than it quotes");
     insta::assert_snapshot!(md);
+}
+
+/// The timeline section of an HTML report (between its heading and the findings).
+fn timeline_section(html: &str) -> Option<&str> {
+    let start = html.find("<h2>Timeline</h2>")?;
+    let end = html[start..].find("<h2>Findings</h2>")?;
+    Some(&html[start..start + end])
+}
+
+#[test]
+fn html_timeline_of_the_nfs_helper_sample() {
+    let r = report_of("nfs-helper-missing-adhoc");
+    let html = render(&r, Format::Html).expect("html");
+    let section = timeline_section(&html).expect("a timeline section");
+    // An inline SVG: no script, no external asset.
+    assert!(section.contains("<svg viewBox=\"0 0 1000"), "{section}");
+    assert!(!html.contains("<script"));
+    // One lane, for the affected pod (minijinja escapes `/` in HTML).
+    assert_eq!(section.matches("<text class=\"tl-label\"").count(), 1);
+    assert!(
+        section.contains("billing&#x2f;invoice-export-0"),
+        "{section}"
+    );
+    // A dot for each evidence record with a timestamp, a bar for the finding's window.
+    let dated = r.findings[0]
+        .evidence
+        .iter()
+        .filter(|e| e.timestamp.is_some())
+        .count();
+    assert_eq!(dated, 2);
+    assert_eq!(
+        section.matches("<circle class=\"tl-mark tl-high\"").count(),
+        dated
+    );
+    assert_eq!(
+        section.matches("<rect class=\"tl-span tl-high\"").count(),
+        1
+    );
+    assert!(section.contains("<a href=\"#finding-1\">"));
+    // The axis: clock-time ticks and the range in UTC, from the report's own times.
+    assert!(
+        section.contains("2023-09-12 09:31:07 to 09:41:24 UTC"),
+        "{section}"
+    );
+    assert!(section.contains(">09:32</text>"), "{section}");
+    // Records without a timestamp are left off, with a note.
+    assert!(section.contains("2 evidence record(s) carry no timestamp"));
+    // Deterministic: no clock in the drawing.
+    assert_eq!(html, render(&r, Format::Html).expect("html"));
+}
+
+#[test]
+fn html_timeline_says_so_when_nothing_is_dated() {
+    // The Multi-Attach finding's evidence is an event list with ages, not times.
+    let r = report_of("multi-attach-rwo.tar.gz");
+    let html = render(&r, Format::Html).expect("html");
+    let section = timeline_section(&html).expect("a timeline section");
+    assert!(!section.contains("<svg"));
+    assert!(
+        section.contains("No finding has a dated record"),
+        "{section}"
+    );
+    // A healthy bundle has no findings and no timeline.
+    let healthy = render(&report_of("healthy-node"), Format::Html).expect("html");
+    assert!(timeline_section(&healthy).is_none());
 }
