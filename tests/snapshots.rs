@@ -1,8 +1,10 @@
-//! Snapshots of what users see: the Markdown and JSON reports of two samples.
+//! Snapshots of what users see: the Markdown and JSON reports of two samples,
+//! the Markdown of a bundle with two causes (two samples side by side), and
+//! the HTML timeline.
 //! Reports are deterministic (no wall clock, stable order), so any change in
 //! a snapshot is a change a user would see; review it with `cargo insta review`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use podmortem::report::render::{render, Format};
 use podmortem::rules::load;
@@ -53,4 +55,144 @@ fn the_same_bundle_gives_the_same_report_twice() {
     let a = render(&report_of("subpath-utillinux-k0s"), Format::Json).expect("json");
     let b = render(&report_of("subpath-utillinux-k0s"), Format::Json).expect("json");
     assert_eq!(a, b);
+}
+
+/// Copies a sample directory tree (plain files and folders) under `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_tree(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+}
+
+/// One bundle holding two samples with different causes, at `<tmp>/two-causes`.
+fn two_cause_bundle(tmp: &Path) -> PathBuf {
+    let bundle = tmp.join("two-causes");
+    for sample in ["nfs-helper-missing-adhoc", "subpath-utillinux-k0s"] {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(sample);
+        copy_tree(&from, &bundle.join(sample));
+    }
+    bundle
+}
+
+#[test]
+fn markdown_of_two_causes_fits_a_ticket() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let bundle = two_cause_bundle(tmp.path());
+    let pack = load::load(&load::builtin_sources()).unwrap_or_else(|e| panic!("{e}"));
+    let matcher = Matcher::new(&pack);
+    let r = analyze(&bundle, &pack, &matcher, &Options::default()).expect("analyze");
+    assert_eq!(r.findings.len(), 2, "{}", r.verdict);
+    let md = render(&r, Format::Markdown).expect("markdown");
+    let lines: Vec<&str> = md.lines().collect();
+    // Short enough to paste into a ticket.
+    assert!(lines.len() < 80, "{} lines:\n{md}", lines.len());
+    for f in &r.findings {
+        assert!(md.contains(&f.title), "{} missing", f.title);
+    }
+    // GitHub renders Markdown inside <details> only with a blank line after
+    // the <summary> line and before </details>.
+    let mut details = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with("<details>") {
+            details += 1;
+            assert!(line.ends_with("</summary>"), "line {}: {line}", i + 1);
+            assert_eq!(
+                lines.get(i + 1),
+                Some(&""),
+                "line {}: no blank line after <summary>",
+                i + 1
+            );
+            assert_eq!(
+                i.checked_sub(1).and_then(|j| lines.get(j)),
+                Some(&""),
+                "line {}: no blank line before <details>",
+                i + 1
+            );
+        }
+        if *line == "</details>" {
+            assert_eq!(
+                lines.get(i - 1),
+                Some(&""),
+                "line {}: no blank line before </details>",
+                i + 1
+            );
+        }
+    }
+    assert_eq!(details, 2, "each finding has more evidence than it quotes");
+    insta::assert_snapshot!(md);
+}
+
+/// The timeline section of an HTML report (between its heading and the findings).
+fn timeline_section(html: &str) -> Option<&str> {
+    let start = html.find("<h2>Timeline</h2>")?;
+    let end = html[start..].find("<h2>Findings</h2>")?;
+    Some(&html[start..start + end])
+}
+
+#[test]
+fn html_timeline_of_the_nfs_helper_sample() {
+    let r = report_of("nfs-helper-missing-adhoc");
+    let html = render(&r, Format::Html).expect("html");
+    let section = timeline_section(&html).expect("a timeline section");
+    // An inline SVG: no script, no external asset.
+    assert!(section.contains("<svg viewBox=\"0 0 1000"), "{section}");
+    assert!(!html.contains("<script"));
+    // One lane, for the affected pod (minijinja escapes `/` in HTML).
+    assert_eq!(section.matches("<text class=\"tl-label\"").count(), 1);
+    assert!(
+        section.contains("billing&#x2f;invoice-export-0"),
+        "{section}"
+    );
+    // A dot for each evidence record with a timestamp, a bar for the finding's window.
+    let dated = r.findings[0]
+        .evidence
+        .iter()
+        .filter(|e| e.timestamp.is_some())
+        .count();
+    assert_eq!(dated, 2);
+    assert_eq!(
+        section.matches("<circle class=\"tl-mark tl-high\"").count(),
+        dated
+    );
+    assert_eq!(
+        section.matches("<rect class=\"tl-span tl-high\"").count(),
+        1
+    );
+    assert!(section.contains("<a href=\"#finding-1\">"));
+    // The axis: clock-time ticks and the range in UTC, from the report's own times.
+    assert!(
+        section.contains("2023-09-12 09:31:07 to 09:41:24 UTC"),
+        "{section}"
+    );
+    assert!(section.contains(">09:32</text>"), "{section}");
+    // Records without a timestamp are left off, with a note.
+    assert!(section.contains("2 evidence record(s) carry no timestamp"));
+    // Deterministic: no clock in the drawing.
+    assert_eq!(html, render(&r, Format::Html).expect("html"));
+}
+
+#[test]
+fn html_timeline_says_so_when_nothing_is_dated() {
+    // The Multi-Attach finding's evidence is an event list with ages, not times.
+    let r = report_of("multi-attach-rwo.tar.gz");
+    let html = render(&r, Format::Html).expect("html");
+    let section = timeline_section(&html).expect("a timeline section");
+    assert!(!section.contains("<svg"));
+    assert!(
+        section.contains("No finding has a dated record"),
+        "{section}"
+    );
+    // A healthy bundle has no findings and no timeline.
+    let healthy = render(&report_of("healthy-node"), Format::Html).expect("html");
+    assert!(timeline_section(&healthy).is_none());
 }

@@ -1,10 +1,11 @@
 //! JSON, Markdown and self-contained HTML from one `Report`, through
 //! minijinja templates embedded in the binary (`templates/`).
 
-use minijinja::{Environment, Value};
+use minijinja::{context, Environment, Value};
 use thiserror::Error;
 
 use super::model::Report;
+use super::timeline::timeline;
 
 #[derive(Debug, Error)]
 pub enum RenderError {
@@ -88,7 +89,16 @@ pub fn render(report: &Report, format: Format) -> Result<String, RenderError> {
         Format::Markdown => {
             render_template("report.md.j2", MARKDOWN, Value::from_serialize(report))
         }
-        Format::Html => render_template("report.html.j2", HTML, Value::from_serialize(report)),
+        // The timeline is drawing, not data: the HTML gets it beside the
+        // report, and the JSON stays the report alone.
+        Format::Html => render_template(
+            "report.html.j2",
+            HTML,
+            context! {
+                timeline => Value::from_serialize(timeline(report)),
+                ..Value::from_serialize(report)
+            },
+        ),
     }
 }
 
