@@ -104,6 +104,15 @@ run_pm() {
     check_report
     elapsed "$t0" "$t1"
 }
+run_pm_plain() {
+    # The same analysis without the unrecognized-error clustering: its cost is the difference.
+    local t0 t1 rc=0
+    t0=$(now)
+    "$PM" analyze "$BUNDLE" --no-unrecognized --format json -o - > /dev/null || rc=$?
+    t1=$(now)
+    [ "$rc" -le 1 ] || die "podmortem exited with $rc"
+    elapsed "$t0" "$t1"
+}
 run_gzip() {
     local t0 t1
     t0=$(now)
@@ -132,16 +141,16 @@ run_pm > /dev/null
 run_gzip > /dev/null
 [ "$HAVE_RG" = 0 ] || run_rg > /dev/null
 
-PM_T=(); GZ_T=(); RG_T=(); R_GZ=(); R_RG=()
+PM_T=(); GZ_T=(); RG_T=(); R_GZ=(); R_RG=(); NU_T=(); R_NU=()
 for i in $(seq 1 "$RUNS"); do
     # interleaved, with the order flipped every run so slow drift of the VM cancels in the pair ratios
     if [ $((i % 2)) = 1 ]; then
-        p=$(run_pm); g=$(run_gzip); r=""; [ "$HAVE_RG" = 0 ] || r=$(run_rg)
+        p=$(run_pm); u=$(run_pm_plain); g=$(run_gzip); r=""; [ "$HAVE_RG" = 0 ] || r=$(run_rg)
     else
-        r=""; [ "$HAVE_RG" = 0 ] || r=$(run_rg); g=$(run_gzip); p=$(run_pm)
+        r=""; [ "$HAVE_RG" = 0 ] || r=$(run_rg); g=$(run_gzip); u=$(run_pm_plain); p=$(run_pm)
     fi
-    PM_T+=("$p"); GZ_T+=("$g"); R_GZ+=("$(ratio "$p" "$g")")
-    line="run $i: podmortem ${p}s  gzip -dc ${g}s"
+    PM_T+=("$p"); GZ_T+=("$g"); R_GZ+=("$(ratio "$p" "$g")"); NU_T+=("$u"); R_NU+=("$(ratio "$p" "$u")")
+    line="run $i: podmortem ${p}s  (--no-unrecognized ${u}s)  gzip -dc ${g}s"
     if [ -n "$r" ]; then RG_T+=("$r"); R_RG+=("$(ratio "$p" "$r")"); line="$line  rg -z ${r}s"; fi
     echo "$line"
 done
@@ -173,6 +182,9 @@ if [ "$HAVE_RG" = 1 ]; then
     printf '%-48s %8ss %7s MB/s\n' "rg -z -c -f patterns.txt ($NPAT regexes)" "$rgm" "$(mbs "$rgm")"
 fi
 echo
+nu=$(median "${NU_T[@]}")
+printf '%-48s %8ss %7s MB/s\n' "podmortem analyze --no-unrecognized" "$nu" "$(mbs "$nu")"
+echo "clustering cost:     $(median "${R_NU[@]}") (median of paired podmortem / --no-unrecognized); target <= 1.10"
 echo "podmortem/gzip wall: $(ratio "$pm" "$gz") (ratio of medians), $(median "${R_GZ[@]}") (median of paired runs); target <= 0.55"
 if [ "$HAVE_RG" = 1 ]; then
     echo "podmortem/rg wall:   $(ratio "$pm" "$rgm") (ratio of medians), $(median "${R_RG[@]}") (median of paired runs); target <= 0.50"

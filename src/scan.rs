@@ -164,7 +164,7 @@ impl LineCursor for BlockLines<'_> {
     type Pos = usize;
     fn text(&self, at: usize) -> Cow<'_, str> {
         let end = self.end_of(at);
-        String::from_utf8_lossy(self.0.get(at..end).unwrap_or_default())
+        crate::records::lossy(self.0.get(at..end).unwrap_or_default())
     }
     fn prev(&self, at: usize) -> Option<usize> {
         (at > 0).then(|| self.start_of(at - 1))
@@ -383,7 +383,7 @@ impl<'a> Scanner<'a> {
             let end = lines.end_of(last_line);
             line_no += count_newlines(buf.get(counted_to..start).unwrap_or_default());
             counted_to = start;
-            let text = String::from_utf8_lossy(buf.get(start..end).unwrap_or_default());
+            let text = crate::records::lossy(buf.get(start..end).unwrap_or_default());
             let raw: Vec<&str> = text.split('\n').collect();
             let record = build_record(line_no, &raw);
             // A record no rule or probe literal touched cannot match one: an
