@@ -171,13 +171,26 @@ fn cat_patterns() -> [String; 11] {
 fn template_re() -> Option<&'static Regex> {
     static CELL: OnceLock<Option<Regex>> = OnceLock::new();
     CELL.get_or_init(|| {
-        let alts: Vec<String> = cat_patterns().iter().map(|p| format!("(?:{p})")).collect();
+        let alts: Vec<String> = cat_patterns()
+            .iter()
+            .map(|p| format!("(?:{})", ascii_classes(p)))
+            .collect();
         regex::RegexBuilder::new(&alts.join("|"))
             .dfa_size_limit(TEMPLATE_DFA_CACHE)
             .build()
             .ok()
     })
     .as_ref()
+}
+
+/// `\d` and `\s` as their ASCII sets. Unicode's many digit and space ranges
+/// become large UTF-8 automata, and every message templated is new text for
+/// the lazy DFA: determinizing them was most of the cost of templating. Logs
+/// write their numbers and separators in ASCII.
+fn ascii_classes(pattern: &str) -> String {
+    pattern
+        .replace(r"\d", "[0-9]")
+        .replace(r"\s", r"[\t\n\x0B\x0C\r ]")
 }
 
 /// Lazy DFA cache of the template regex (per thread that uses it).
@@ -191,7 +204,7 @@ fn cat_res() -> &'static [Option<Regex>] {
     CELL.get_or_init(|| {
         cat_patterns()
             .iter()
-            .map(|p| Regex::new(&format!("^(?:{p})$")).ok())
+            .map(|p| Regex::new(&format!("^(?:{})$", ascii_classes(p))).ok())
             .collect()
     })
 }
