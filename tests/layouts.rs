@@ -414,3 +414,26 @@ fn an_upgrade_out_of_the_broken_range_after_the_failures_resolves_them() {
         "{reason}"
     );
 }
+
+/// must-gather YAML writes a message with line breaks as a literal block
+/// (`message: |-`): the rule must still see `exit status 32` and the helper
+/// text of the same message together, as it does in JSON.
+#[test]
+fn a_multi_line_event_message_in_must_gather_yaml_is_one_record() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir
+        .path()
+        .join("must-gather.local.1/quay-io-img/namespaces/billing/core");
+    let events = "---\napiVersion: v1\nitems:\n- apiVersion: v1\n  count: 12\n  involvedObject:\n    kind: Pod\n    name: report-gen-0\n    namespace: billing\n  kind: Event\n  lastTimestamp: \"2024-02-05T10:14:03Z\"\n  message: |-\n    MountVolume.SetUp failed for volume \"reports\" : mount failed: exit status 32\n    Mounting command: mount\n    Mounting arguments: -t nfs 10.0.0.5:/srv/reports /var/lib/kubelet/pods/7d1c0b7e-0b7e-4a6e-9d2a-1f0e5e4c3b2a/volumes/kubernetes.io~nfs/reports\n    Output: mount: /var/lib/kubelet/pods/7d1c0b7e-0b7e-4a6e-9d2a-1f0e5e4c3b2a/volumes/kubernetes.io~nfs/reports: bad option; for several filesystems (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program.\n  metadata:\n    name: report-gen-0.17b\n    namespace: billing\n  reason: FailedMount\n  source:\n    component: kubelet\n    host: ocp-w-3.lab.example.com\n  type: Warning\nkind: EventList\nmetadata:\n  resourceVersion: \"\"\n";
+    write(&root, "events.yaml", events);
+    let r = analyze(dir.path());
+    let f = found(&r, "nfs-client-helper-missing")
+        .unwrap_or_else(|| panic!("findings: {}", r["findings"]));
+    assert_eq!(f["affected"]["pods"][0], "billing/report-gen-0");
+    let e = &f["evidence"][0];
+    assert!(e["artifact"]
+        .as_str()
+        .unwrap_or("")
+        .ends_with("core/events.yaml"));
+    assert_eq!(e["line"], 12);
+}

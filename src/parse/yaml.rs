@@ -84,8 +84,12 @@ pub fn unfold(text: &str) -> String {
             }
             if end > next {
                 let (head, value) = line.split_at(value_at);
+                let rest = lines.get(next..end).unwrap_or_default();
                 out.push_str(head);
-                out.push_str(&fold(value, lines.get(next..end).unwrap_or_default()));
+                match block_header(value) {
+                    Some(literal) => out.push_str(&block(literal, rest)),
+                    None => out.push_str(&fold(value, rest)),
+                }
                 for _ in next..end {
                     out.push('\n');
                 }
@@ -131,9 +135,44 @@ fn scalar_start(line: &str) -> Option<(usize, usize)> {
         None => return None,
     };
     let value = line.get(value_at..)?;
+    if block_header(value).is_some() {
+        return Some((owner, value_at));
+    }
     let first = value.chars().next()?;
     let block_or_nested = matches!(first, '|' | '>' | '#' | '&' | '*' | '!' | '{' | '[');
     (!block_or_nested).then_some((owner, value_at))
+}
+
+/// A block scalar header (`|`, `|-`, `>+2`...): Some(true) for literal, Some(false) for folded.
+fn block_header(value: &str) -> Option<bool> {
+    let v = value.trim_end();
+    let literal = match v.chars().next()? {
+        '|' => true,
+        '>' => false,
+        _ => return None,
+    };
+    v.get(1..)?
+        .chars()
+        .all(|c| matches!(c, '-' | '+' | '1'..='9'))
+        .then_some(literal)
+}
+
+/// A block scalar's lines as one line: a literal block (`|`, how go-yaml writes
+/// a message with line breaks, such as a mount failure's `Mounting command:` /
+/// `Output:` lines) keeps its breaks as `\n`, the way a JSON event spells them,
+/// so both normalise to the same record; a folded block (`>`) joins with spaces.
+fn block(literal: bool, rest: &[&str]) -> String {
+    let strip = rest
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| indent(l))
+        .min()
+        .unwrap_or(0);
+    let content: Vec<String> = rest
+        .iter()
+        .map(|l| l.get(strip..).unwrap_or("").replace('\\', "\\\\"))
+        .collect();
+    content.join(if literal { "\\n" } else { " " })
 }
 
 /// The offset just past `key: ` in a mapping line, for plain keys.
@@ -230,9 +269,28 @@ mod tests {
     }
 
     #[test]
-    fn block_scalars_nested_maps_and_short_values_are_left_alone() {
-        let y = "data:\n  app.properties: |\n    a=1\n    b=2\nspec:\n  volumes:\n  - name: cfg\n    configMap:\n      name: app\n";
+    fn nested_maps_and_short_values_are_left_alone() {
+        let y = "spec:\n  volumes:\n  - name: cfg\n    configMap:\n      name: app\n  - emptyDir: {}\n    name: tmp\n";
         assert_eq!(unfold(y), y);
+    }
+
+    #[test]
+    fn a_literal_block_becomes_one_line_with_escaped_breaks() {
+        // go-yaml writes a message holding line breaks as a literal block.
+        let y = "- message: |-\n    MountVolume.SetUp failed for volume \"nfs\" : mount failed: exit status 32\n    Mounting command: mount\n    Output: mount: wrong fs type, bad option\n           missing codepage or helper program, or other error\n  reason: FailedMount\n";
+        let u = unfold(y);
+        assert_eq!(u.lines().count(), y.lines().count());
+        let first = u.lines().next().unwrap();
+        assert_eq!(
+            first,
+            "- message: MountVolume.SetUp failed for volume \"nfs\" : mount failed: exit status 32\\nMounting command: mount\\nOutput: mount: wrong fs type, bad option\\n       missing codepage or helper program, or other error"
+        );
+        assert_eq!(u.lines().nth(5), Some("  reason: FailedMount"));
+        // The record normaliser turns it back into the lines a rule expects.
+        let norm = crate::records::normalize(&[std::borrow::Cow::Borrowed(first)]);
+        assert!(norm.contains("exit status 32\nMounting command: mount\nOutput:"));
+        let f = "  text: >\n    one\n    two\n";
+        assert_eq!(unfold(f).lines().next(), Some("  text: one two"));
     }
 
     #[test]
