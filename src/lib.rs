@@ -145,7 +145,7 @@ fn cluster_errors(
 ) -> Vec<report::model::Unrecognized> {
     use unrecognized::{Clusterer, Level, Occurrence};
     let year = obs.artifacts.iter().filter_map(|a| a.year).max();
-    let node_of = |artifact: usize, host: Option<&str>| -> Option<String> {
+    let node_of = |artifact: usize, host: Option<&str>| -> Option<&str> {
         host.and_then(|h| layout.node_for_host(h))
             .or_else(|| {
                 layout
@@ -155,7 +155,7 @@ fn cluster_errors(
                     .flatten()
                     .and_then(|n| layout.nodes.get(n))
             })
-            .map(|n| n.name.clone())
+            .map(|n| n.name.as_str())
     };
     let mut clusterer = Clusterer::new(5_000);
     for e in &obs.errors {
@@ -167,12 +167,10 @@ fn cluster_errors(
             e.level,
             &e.message,
             Occurrence {
-                artifact: a.path.clone(),
+                artifact: &a.path,
                 line: e.line,
-                text: e.text.clone(),
-                timestamp: e
-                    .timestamp
-                    .map(|t| y.map_or(t, |y| t.with_year(y)).to_string()),
+                text: &e.text,
+                timestamp: e.timestamp.map(|t| y.map_or(t, |y| t.with_year(y))),
                 node: node_of(e.artifact, e.host.as_deref()),
                 pod: pod_in(&e.text),
             },
@@ -196,24 +194,25 @@ fn cluster_errors(
             if explained || ev.message.is_empty() {
                 continue;
             }
+            let text = format!(
+                "{} {}: {}",
+                ev.reason,
+                ev.object.as_deref().unwrap_or(""),
+                ev.message
+            );
             clusterer.add(
                 Level::Warning,
                 &ev.message,
                 Occurrence {
-                    artifact: a.path.clone(),
+                    artifact: &a.path,
                     line: 0,
-                    text: format!(
-                        "{} {}: {}",
-                        ev.reason,
-                        ev.object.as_deref().unwrap_or(""),
-                        ev.message
-                    ),
+                    text: &text,
                     timestamp: None,
-                    node: ev.node.clone(),
+                    node: ev.node.as_deref(),
                     pod: ev
                         .object
                         .as_deref()
-                        .map(|o| o.rsplit('/').next().unwrap_or(o).to_string()),
+                        .map(|o| o.rsplit('/').next().unwrap_or(o)),
                 },
             );
         }
@@ -253,14 +252,14 @@ fn cluster_errors(
 }
 
 /// The pod a log line names: `pod="ns/name"` (structured klog) or `pod "name"`.
-fn pod_in(text: &str) -> Option<String> {
+fn pod_in(text: &str) -> Option<&str> {
     let after = text
         .find("pod=\"")
         .map(|i| i + 5)
         .or_else(|| text.find("pod \"").map(|i| i + 5))?;
     let rest = text.get(after..)?;
     let name = rest.split('"').next()?;
-    (!name.is_empty() && name.len() < 254).then(|| name.to_string())
+    (!name.is_empty() && name.len() < 254).then_some(name)
 }
 
 fn verdict(findings: &[report::model::Finding]) -> String {

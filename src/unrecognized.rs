@@ -47,6 +47,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Serialize;
 
+use crate::records::Timestamp;
+
 /// Bytes of a message that `template` looks at.
 pub const MAX_TEMPLATE_INPUT: usize = 2048;
 /// Distinct nodes / pods kept per cluster: enough to show the spread, bounded memory.
@@ -830,15 +832,16 @@ pub fn template(message: &str) -> String {
 // Clusterer
 // ---------------------------------------------------------------------------
 
-/// One place a template was seen.
-#[derive(Clone, Debug)]
-pub struct Occurrence {
-    pub artifact: String,
+/// One place a template was seen. Borrowed: most occurrences only bump a
+/// count, so nothing is copied unless it becomes the example or a new name.
+#[derive(Clone, Copy, Debug)]
+pub struct Occurrence<'a> {
+    pub artifact: &'a str,
     pub line: u64,
-    pub text: String,
-    pub timestamp: Option<String>,
-    pub node: Option<String>,
-    pub pod: Option<String>,
+    pub text: &'a str,
+    pub timestamp: Option<Timestamp>,
+    pub node: Option<&'a str>,
+    pub pod: Option<&'a str>,
 }
 
 /// A cluster as the report shows it.
@@ -862,8 +865,8 @@ pub struct Cluster {
 struct Acc {
     level: Level,
     count: u64,
-    first: Option<String>,
-    last: Option<String>,
+    first: Option<Timestamp>,
+    last: Option<Timestamp>,
     nodes: BTreeSet<String>,
     pods: BTreeSet<String>,
     benign: bool,
@@ -872,25 +875,25 @@ struct Acc {
     example: (Level, String, u64, String),
 }
 
-fn min_opt(a: Option<String>, b: Option<String>) -> Option<String> {
+fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
     match (a, b) {
-        (Some(x), Some(y)) => Some(if y < x { y } else { x }),
+        (Some(x), Some(y)) => Some(if y.sort_key() < x.sort_key() { y } else { x }),
         (x, None) => x,
         (None, y) => y,
     }
 }
 
-fn max_opt(a: Option<String>, b: Option<String>) -> Option<String> {
+fn max_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
     match (a, b) {
-        (Some(x), Some(y)) => Some(if y > x { y } else { x }),
+        (Some(x), Some(y)) => Some(if y.sort_key() > x.sort_key() { y } else { x }),
         (x, None) => x,
         (None, y) => y,
     }
 }
 
-fn add_name(set: &mut BTreeSet<String>, name: String) {
-    if set.len() < MAX_NAMES || set.contains(&name) {
-        set.insert(name);
+fn add_name(set: &mut BTreeSet<String>, name: &str) {
+    if set.len() < MAX_NAMES && !set.contains(name) {
+        set.insert(name.to_string());
     }
 }
 
@@ -900,10 +903,10 @@ impl Acc {
         self.count += other.count;
         self.first = min_opt(self.first.take(), other.first);
         self.last = max_opt(self.last.take(), other.last);
-        for n in other.nodes {
+        for n in &other.nodes {
             add_name(&mut self.nodes, n);
         }
-        for p in other.pods {
+        for p in &other.pods {
             add_name(&mut self.pods, p);
         }
         // A merged cluster is noise only when all of it is.
@@ -937,17 +940,17 @@ impl Clusterer {
         }
     }
 
-    pub fn add(&mut self, level: Level, message: &str, occ: Occurrence) {
+    pub fn add(&mut self, level: Level, message: &str, occ: Occurrence<'_>) {
         // The same message recurs (a probe flapping, a retried mount): template it once.
-        let t = match self.memo.get(message) {
-            Some(t) => t.clone(),
-            None => {
-                let t = template(message);
-                if self.memo.len() < MAX_MEMO {
-                    self.memo.insert(message.to_string(), t.clone());
-                }
-                t
+        if !self.memo.contains_key(message) {
+            let t = template(message);
+            if self.memo.len() >= MAX_MEMO {
+                self.memo.clear();
             }
+            self.memo.insert(message.to_string(), t);
+        }
+        let Some(t) = self.memo.get(message) else {
+            return;
         };
         let Occurrence {
             artifact,
@@ -957,11 +960,11 @@ impl Clusterer {
             node,
             pod,
         } = occ;
-        if let Some(acc) = self.map.get_mut(&t) {
+        if let Some(acc) = self.map.get_mut(t.as_str()) {
             acc.level = acc.level.min(level);
             acc.count += 1;
-            acc.first = min_opt(acc.first.take(), timestamp.clone());
-            acc.last = max_opt(acc.last.take(), timestamp);
+            acc.first = min_opt(acc.first, timestamp);
+            acc.last = max_opt(acc.last, timestamp);
             if let Some(n) = node {
                 add_name(&mut acc.nodes, n);
             }
@@ -969,24 +972,16 @@ impl Clusterer {
                 add_name(&mut acc.pods, p);
             }
             // Build the example text only when it replaces the current one.
-            if (level, artifact.as_str(), line)
-                < (acc.example.0, acc.example.1.as_str(), acc.example.2)
-            {
+            if (level, artifact, line) < (acc.example.0, acc.example.1.as_str(), acc.example.2) {
                 acc.example = (
                     level,
-                    artifact,
+                    artifact.to_string(),
                     line,
-                    truncate(&text, MAX_EXAMPLE).to_string(),
+                    truncate(text, MAX_EXAMPLE).to_string(),
                 );
             }
             return;
         }
-        let example = (
-            level,
-            artifact,
-            line,
-            truncate(&text, MAX_EXAMPLE).to_string(),
-        );
         if self.map.len() >= self.max_templates {
             self.dropped += 1;
             return;
@@ -994,20 +989,25 @@ impl Clusterer {
         let mut acc = Acc {
             level,
             count: 1,
-            first: timestamp.clone(),
+            first: timestamp,
             last: timestamp,
             nodes: BTreeSet::new(),
             pods: BTreeSet::new(),
             benign: is_benign(message),
-            example,
+            example: (
+                level,
+                artifact.to_string(),
+                line,
+                truncate(text, MAX_EXAMPLE).to_string(),
+            ),
         };
         if let Some(n) = node {
-            acc.nodes.insert(n);
+            add_name(&mut acc.nodes, n);
         }
         if let Some(p) = pod {
-            acc.pods.insert(p);
+            add_name(&mut acc.pods, p);
         }
-        self.map.insert(t, acc);
+        self.map.insert(t.clone(), acc);
     }
 
     pub fn dropped(&self) -> u64 {
@@ -1043,8 +1043,8 @@ impl Clusterer {
                     template,
                     level: acc.level,
                     count: acc.count,
-                    first_seen: acc.first,
-                    last_seen: acc.last,
+                    first_seen: acc.first.map(|t| t.to_string()),
+                    last_seen: acc.last.map(|t| t.to_string()),
                     nodes: acc.nodes.into_iter().collect(),
                     pods: acc.pods.into_iter().collect(),
                     benign: acc.benign,
@@ -1058,9 +1058,9 @@ impl Clusterer {
 }
 
 /// Recent first; clusters without a time go last.
-fn cmp_last_desc(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
+fn cmp_last_desc(a: &Option<Timestamp>, b: &Option<Timestamp>) -> std::cmp::Ordering {
     match (a, b) {
-        (Some(x), Some(y)) => y.cmp(x),
+        (Some(x), Some(y)) => y.sort_key().cmp(&x.sort_key()),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
@@ -1254,20 +1254,20 @@ mod tests {
     const SAMPLE_READINESS_I: &str = r#"I0614 06:12:21.315252    1318 prober.go:116] Readiness probe for "orders-6c8f7d9b54-prfmv_erp(ea018f7b-5ea8-4979-bfc1-2061a5eba044):orders" failed (failure): Get http://10.244.3.35:8080/ready: net/http: request canceled (Client.Timeout exceeded while awaiting headers)"#;
     const PUB01_MOUNT_MULTI: &str = "E0418 08:42:39.991535    1187 mount_linux.go:184] Mount failed: exit status 32\nMounting command: systemd-run\nMounting arguments: --description=Kubernetes transient mount for /var/lib/kubelet/pods/dfc59589-4641-4a77-814a-d17286065e2d/volumes/kubernetes.io~nfs/reports-archive --scope -- mount -t nfs 10.1.2.3:/export/reports /var/lib/kubelet/pods/dfc59589-4641-4a77-814a-d17286065e2d/volumes/kubernetes.io~nfs/reports-archive\nOutput: Running scope as unit run-23817.scope.\nmount: wrong fs type, bad option, bad superblock on 10.1.2.3:/export/reports,\n       missing codepage or helper program, or other error";
 
-    fn occ(
-        artifact: &str,
+    fn occ<'a>(
+        artifact: &'a str,
         line: u64,
-        text: &str,
+        text: &'a str,
         ts: Option<&str>,
-        pod: Option<&str>,
-    ) -> Occurrence {
+        pod: Option<&'a str>,
+    ) -> Occurrence<'a> {
         Occurrence {
-            artifact: artifact.to_string(),
+            artifact,
             line,
-            text: text.to_string(),
-            timestamp: ts.map(str::to_string),
-            node: Some("node-1".to_string()),
-            pod: pod.map(str::to_string),
+            text,
+            timestamp: ts.and_then(|t| crate::records::iso_time(t).map(|(t, _)| t)),
+            node: Some("node-1"),
+            pod,
         }
     }
 
