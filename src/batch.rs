@@ -189,6 +189,7 @@ fn unchanged(input: &Path, report_json: &Path, rules_sha: &str) -> Option<Summar
                     .collect()
             })
             .unwrap_or_default(),
+        warnings: strings(&v["warnings"]),
     })
 }
 
@@ -285,6 +286,10 @@ pub struct SummaryRow {
     /// Templates of the errors no rule explains (not known noise), most telling first.
     #[serde(default)]
     pub unrecognized: Vec<String>,
+    /// The report's warnings (truncated archive, limits hit): a bundle read
+    /// only in part is named as such in the index.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// A template of unexplained errors seen in several bundles: what to write a rule for next.
@@ -367,6 +372,7 @@ pub fn summary_row(
                 .take(10)
                 .map(|u| u.template.clone())
                 .collect(),
+            warnings: r.warnings.clone(),
         },
         Status::Unchanged(row) => SummaryRow {
             report: report_link,
@@ -384,6 +390,7 @@ pub fn summary_row(
             error: Some(e.clone()),
             unchanged: false,
             unrecognized: Vec::new(),
+            warnings: Vec::new(),
         },
     }
 }
@@ -503,6 +510,7 @@ mod tests {
                 error: None,
                 unchanged: false,
                 unrecognized: Vec::new(),
+                warnings: Vec::new(),
             }],
             recurring: Vec::new(),
         };
@@ -528,6 +536,7 @@ mod tests {
             error: None,
             unchanged: false,
             unrecognized: ts.iter().map(|t| t.to_string()).collect(),
+            warnings: Vec::new(),
         };
         let rows = vec![
             row("a", &["x failed", "y failed"]),
