@@ -102,7 +102,7 @@ pub fn bundle_stem(path: &Path) -> String {
 pub enum Status {
     Analyzed(Box<Report>),
     /// The last run's report still holds: same bundle content, same rule pack.
-    Unchanged(SummaryRow),
+    Unchanged(Box<SummaryRow>),
     Failed(String),
 }
 
@@ -213,7 +213,7 @@ pub fn run(
                 let previous = reuse_in
                     .and_then(|dir| unchanged(b, &dir.join(&name).join("report.json"), &pack.hash));
                 let status = match previous {
-                    Some(row) => Status::Unchanged(row),
+                    Some(row) => Status::Unchanged(Box::new(row)),
                     None => match analyze(b, pack, matcher, options) {
                         Ok(r) => Status::Analyzed(Box::new(r)),
                         Err(e) => Status::Failed(e.to_string()),
@@ -376,7 +376,7 @@ pub fn summary_row(
         },
         Status::Unchanged(row) => SummaryRow {
             report: report_link,
-            ..row.clone()
+            ..(**row).clone()
         },
         Status::Failed(e) => SummaryRow {
             name: o.name.clone(),
