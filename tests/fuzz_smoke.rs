@@ -5,7 +5,10 @@
 //! them. It is a smoke test: it catches a panic or a hang that a few thousand
 //! cheap mutations reach, in seconds; real fuzzing is `cargo +nightly fuzz run`.
 //!
-//! `PODMORTEM_FUZZ_SCALE=N` runs N times as many mutations. A failing input
+//! The tests are `#[ignore]`d so that a plain `cargo test` stays quick; `.ci/run`
+//! runs them as a step of their own: `cargo test --test fuzz_smoke -- --ignored`
+//! (about 15 s in the debug profile). `PODMORTEM_FUZZ_SCALE=N` runs N times as
+//! many mutations. A failing input
 //! is written to `target/tmp/fuzz-smoke-<target>.bin`; replay it with
 //! `cargo +nightly fuzz run <target> target/tmp/fuzz-smoke-<target>.bin`.
 
@@ -251,6 +254,7 @@ fn zip(files: &[(String, Vec<u8>)], method: zip::CompressionMethod) -> Vec<u8> {
 }
 
 #[test]
+#[ignore = "fuzz smoke, a CI step of its own: cargo test --test fuzz_smoke -- --ignored"]
 fn archive_target() {
     // A small real bundle (the NFS sample, cut to 4 KiB a file so mutants stay small).
     let bundle: Vec<(String, Vec<u8>)> =
@@ -292,6 +296,7 @@ fn archive_target() {
 }
 
 #[test]
+#[ignore = "fuzz smoke, a CI step of its own: cargo test --test fuzz_smoke -- --ignored"]
 fn parsers_target() {
     let texts = sample_texts();
     let mut seeds = Vec::new();
@@ -331,6 +336,7 @@ fn parsers_target() {
 }
 
 #[test]
+#[ignore = "fuzz smoke, a CI step of its own: cargo test --test fuzz_smoke -- --ignored"]
 fn rules_target() {
     let seeds: Vec<Vec<u8>> = files(&manifest().join("rules"))
         .into_iter()
@@ -360,6 +366,7 @@ fn rules_target() {
 }
 
 #[test]
+#[ignore = "fuzz smoke, a CI step of its own: cargo test --test fuzz_smoke -- --ignored"]
 fn version_target() {
     let mut versions: Vec<String> = Vec::new();
     for (_, data) in files(&manifest().join("tests/data/versions")) {
