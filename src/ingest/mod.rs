@@ -7,6 +7,8 @@
 //! blocks, its end. That split is the hot path's two-stage pipeline (inflate
 //! on one core, matching on the other); see `reference/perf-limits.md`.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 mod archive;
 mod dir;
 mod zipfile;
