@@ -102,7 +102,7 @@ pub fn bundle_stem(path: &Path) -> String {
 pub enum Status {
     Analyzed(Box<Report>),
     /// The last run's report still holds: same bundle content, same rule pack.
-    Unchanged(SummaryRow),
+    Unchanged(Box<SummaryRow>),
     Failed(String),
 }
 
@@ -189,6 +189,7 @@ fn unchanged(input: &Path, report_json: &Path, rules_sha: &str) -> Option<Summar
                     .collect()
             })
             .unwrap_or_default(),
+        warnings: strings(&v["warnings"]),
     })
 }
 
@@ -214,7 +215,7 @@ pub fn run(
                 let previous = reuse_in
                     .and_then(|dir| unchanged(b, &dir.join(&name).join("report.json"), &pack.hash));
                 let status = match previous {
-                    Some(row) => Status::Unchanged(row),
+                    Some(row) => Status::Unchanged(Box::new(row)),
                     None => match analyze(b, pack, matcher, options) {
                         Ok(r) => Status::Analyzed(Box::new(r)),
                         Err(e) => Status::Failed(e.to_string()),
@@ -304,6 +305,10 @@ pub struct SummaryRow {
     /// Templates of the errors no rule explains (not known noise), most telling first.
     #[serde(default)]
     pub unrecognized: Vec<String>,
+    /// The report's warnings (truncated archive, limits hit): a bundle read
+    /// only in part is named as such in the index.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// A template of unexplained errors seen in several bundles: what to write a rule for next.
@@ -386,10 +391,11 @@ pub fn summary_row(
                 .take(10)
                 .map(|u| u.template.clone())
                 .collect(),
+            warnings: r.warnings.clone(),
         },
         Status::Unchanged(row) => SummaryRow {
             report: report_link,
-            ..row.clone()
+            ..(**row).clone()
         },
         Status::Failed(e) => SummaryRow {
             name: o.name.clone(),
@@ -403,6 +409,7 @@ pub fn summary_row(
             error: Some(e.clone()),
             unchanged: false,
             unrecognized: Vec::new(),
+            warnings: Vec::new(),
         },
     }
 }
@@ -522,6 +529,7 @@ mod tests {
                 error: None,
                 unchanged: false,
                 unrecognized: Vec::new(),
+                warnings: Vec::new(),
             }],
             recurring: Vec::new(),
         };
@@ -547,6 +555,7 @@ mod tests {
             error: None,
             unchanged: false,
             unrecognized: ts.iter().map(|t| t.to_string()).collect(),
+            warnings: Vec::new(),
         };
         let rows = vec![
             row("a", &["x failed", "y failed"]),

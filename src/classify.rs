@@ -162,7 +162,7 @@ pub fn classify(path: &str, head: &[u8]) -> ArtifactKind {
 }
 
 /// A NUL byte in the first block or mostly non-text bytes: not a log.
-fn looks_binary(head: &[u8]) -> bool {
+pub fn looks_binary(head: &[u8]) -> bool {
     let sample = &head[..head.len().min(8192)];
     if sample.is_empty() {
         return false;

@@ -77,11 +77,17 @@ pub fn analyze(
     matcher: &Matcher,
     options: &Options,
 ) -> Result<Report, Error> {
-    // Fail early, with the path, when the input cannot be opened at all.
-    std::fs::metadata(input).map_err(|source| IngestError::Open {
+    // Fail early, with the path, when the input cannot be opened at all, or
+    // is a fifo or device: reading one may block or never end.
+    let meta = std::fs::metadata(input).map_err(|source| IngestError::Open {
         path: input.to_path_buf(),
         source,
     })?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(Error::Input(IngestError::NotAFile {
+            path: input.to_path_buf(),
+        }));
+    }
     let (tx, rx) = sync_channel(CHANNEL_DEPTH);
     let limits = options.limits.clone();
     let input_owned = input.to_path_buf();
@@ -417,6 +423,13 @@ pub fn fingerprint(input: &Path) -> std::io::Result<(u64, String)> {
         }
         entries.iter().map(|(_, b)| b).sum()
     } else {
+        // A fifo would block and a device (`/dev/zero`) never end.
+        if !std::fs::metadata(input)?.is_file() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file or directory",
+            ));
+        }
         let mut f = std::fs::File::open(input)?;
         let mut buf = vec![0u8; 1 << 20];
         let mut total = 0u64;

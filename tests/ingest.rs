@@ -560,3 +560,38 @@ fn a_sample_repacked_in_every_format_gives_the_same_findings() {
         assert_eq!(findings(&p), want, "{name}");
     }
 }
+
+/// The header budget (see `tests/hostile.rs` for the GNU long-name bomb it
+/// was found with) also bounds PAX extension headers: a 2 MiB one stops the
+/// walk with a warning instead of being held in memory, and the entries
+/// before it are read.
+#[test]
+fn pax_header_larger_than_the_header_budget_stops_the_walk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_ustar();
+    h.set_size(KUBELET.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    b.append_data(&mut h, "b/kubelet.log", KUBELET)
+        .expect("append");
+    let big = vec![b'v'; 2 << 20];
+    b.append_pax_extensions([("podmortem.big", big.as_slice())])
+        .expect("pax");
+    let mut h = tar::Header::new_ustar();
+    h.set_size(6);
+    h.set_mode(0o644);
+    h.set_cksum();
+    b.append_data(&mut h, "b/after.log", &b"after\n"[..])
+        .expect("append");
+    let p = write(dir.path(), "pax.tar", &b.into_inner().expect("tar"));
+    let (r, got) = ingest(&p, Limits::default());
+    r.expect("read");
+    assert_eq!(got.text("b/kubelet.log").as_bytes(), KUBELET);
+    assert!(!got.entries.contains_key("b/after.log"));
+    assert!(
+        got.warned("larger than 1048576 bytes"),
+        "{:?}",
+        got.warnings
+    );
+}

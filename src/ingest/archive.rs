@@ -4,9 +4,59 @@
 //! is written to disk, so they cannot escape anywhere. Links are listed with
 //! their target and never followed (their targets are entries of their own).
 
-use std::io::Read;
+use std::cell::Cell;
+use std::io::{self, Read};
+use std::rc::Rc;
 
 use super::{IngestError, Sink};
+
+/// Bytes the tar reader may consume while it looks for the next entry:
+/// the header, plus GNU long-name/long-link and PAX extension data, plus GNU
+/// sparse extension headers. The `tar` crate holds those whole in memory, so
+/// without a bound a hostile archive (a gzip of a "long name" GiBs long, or an
+/// endless chain of sparse headers) makes it allocate without limit. Real
+/// extension data is a path or a few attributes: kilobytes.
+pub const MAX_HEADER_BYTES: u64 = 1 << 20;
+
+/// The archive's byte source with a budget for what one header walk may read.
+/// The budget is set only around `Entries::next`; entry data is read freely
+/// (the sink's own limits apply to it).
+struct Budgeted<'r> {
+    inner: &'r mut dyn Read,
+    /// Bytes still allowed; `None` while entry data is being read.
+    left: Rc<Cell<Option<u64>>>,
+}
+
+impl Read for Budgeted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(left) = self.left.get() else {
+            return self.inner.read(buf);
+        };
+        if left == 0 {
+            return Err(io::Error::other(format!(
+                "tar header data (long name, PAX or sparse extension) larger than {MAX_HEADER_BYTES} bytes"
+            )));
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.inner.read(buf.get_mut(..want).unwrap_or_default())?;
+        self.left.set(Some(left - n as u64));
+        Ok(n)
+    }
+}
+
+/// An entry's reader that counts what it delivered.
+struct Counted<'e, R> {
+    inner: &'e mut R,
+    read: u64,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
 
 /// A tar entry name as a clean bundle-relative label: no leading `./` or `/`.
 pub fn clean_name(raw: &str) -> String {
@@ -26,7 +76,11 @@ pub fn read_tar(
     prefix: &str,
     depth: u32,
 ) -> Result<(), IngestError> {
-    let mut archive = tar::Archive::new(reader);
+    let budget = Rc::new(Cell::new(None));
+    let mut archive = tar::Archive::new(Budgeted {
+        inner: reader,
+        left: Rc::clone(&budget),
+    });
     let entries = match archive.entries() {
         Ok(e) => e,
         Err(e) => {
@@ -37,10 +91,15 @@ pub fn read_tar(
         }
     };
     let mut last = String::new();
-    for (count, entry) in entries.enumerate() {
+    let mut entries = entries.enumerate();
+    loop {
         if sink.exhausted() {
             break;
         }
+        budget.set(Some(MAX_HEADER_BYTES));
+        let next = entries.next();
+        budget.set(None);
+        let Some((count, entry)) = next else { break };
         let mut entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -59,27 +118,44 @@ pub fn read_tar(
         let name = format!("{prefix}{}", clean_name(&raw_name));
         let size = entry.header().size().ok();
         let kind = entry.header().entry_type();
+        let mut counted = Counted {
+            inner: &mut entry,
+            read: 0,
+        };
         if kind.is_dir() {
-            continue;
-        }
-        if kind.is_symlink() || kind.is_hard_link() {
-            let target = entry
+            // Nothing to list; any data it claims is stepped over below.
+        } else if kind.is_symlink() || kind.is_hard_link() {
+            let target = counted
+                .inner
                 .link_name_bytes()
                 .map(|t| String::from_utf8_lossy(&t).into_owned())
                 .unwrap_or_default();
             sink.skip(&name, None, link_note(&name, &target))?;
-            last = name;
-            continue;
-        }
-        if !kind.is_file()
+            last.clone_from(&name);
+        } else if !kind.is_file()
             && kind != tar::EntryType::Continuous
             && kind != tar::EntryType::GNUSparse
         {
             sink.skip(&name, size, format!("not a regular file ({kind:?})"))?;
-            continue;
+        } else {
+            sink.entry(&name, &mut counted, size, depth)?;
+            last.clone_from(&name);
         }
-        sink.entry(&name, &mut entry, size, depth)?;
-        last = name;
+        if sink.exhausted() {
+            break;
+        }
+        // Step over what was left unread (a limit, an unreadable nested
+        // stream, data a non-file header claims) here, outside the header
+        // budget. An archive that ends cleanly inside the entry (its header
+        // declares more than there is) shows here too; a decoding error
+        // shows at the next header as a truncation warning.
+        let drained = io::copy(&mut counted, &mut io::sink());
+        let read = counted.read;
+        if let (Ok(_), Some(declared)) = (drained, size.filter(|&d| read < d)) {
+            sink.warn(format!(
+                "{name}: only {read} of the {declared} bytes its tar header declares are in the archive"
+            ))?;
+        }
     }
     Ok(())
 }

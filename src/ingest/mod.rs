@@ -7,6 +7,8 @@
 //! blocks, its end. That split is the hot path's two-stage pipeline (inflate
 //! on one core, matching on the other); see `reference/perf-limits.md`.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 mod archive;
 mod dir;
 mod zipfile;
@@ -54,6 +56,9 @@ impl Default for Limits {
 
 /// Content is handed over in blocks of about this size, cut at a line end.
 pub const BLOCK_BYTES: usize = 1 << 20;
+
+/// One read from a decoder or file.
+const READ_BYTES: usize = 256 * 1024;
 
 /// What the reader sends to the analysis thread, in order.
 #[derive(Debug)]
@@ -129,6 +134,10 @@ pub fn sniff_format(head: &[u8]) -> Format {
 /// Bytes read before sniffing: tar's magic sits at offset 257.
 const HEAD_BYTES: u64 = 512;
 
+/// Bytes of an input that is not an archive looked at to tell text from
+/// binary (as many as `classify::looks_binary` samples).
+const TEXT_SNIFF_BYTES: u64 = 8192;
+
 /// Compression layers on one stream (`.tar.gz` is one, `.gz.xz` two). A
 /// gzip or zip "quine" decompresses to itself; without a bound it would
 /// recurse forever without ever delivering a byte.
@@ -202,6 +211,10 @@ pub struct Sink {
     total: u64,
     entries: u64,
     total_limit_hit: bool,
+    /// The read buffer of `content`, kept between entries: allocating and
+    /// zeroing it per entry made a bundle of 100k tiny files spend most of its
+    /// time in memset.
+    read_buf: Vec<u8>,
 }
 
 impl Sink {
@@ -212,6 +225,7 @@ impl Sink {
             total: 0,
             entries: 0,
             total_limit_hit: false,
+            read_buf: Vec::new(),
         }
     }
 
@@ -292,6 +306,9 @@ impl Sink {
             return self.unreadable(name, bytes, layer, what);
         }
         let format = sniff_format(&head);
+        if let (Format::Plain, At::Input(_)) = (format, layer.at) {
+            return self.plain_input(name, head, reader, bytes, layer);
+        }
         let mut stream = io::Cursor::new(head).chain(reader);
         match format {
             Format::Gzip | Format::Xz | Format::Zstd => {
@@ -355,6 +372,55 @@ impl Sink {
                 }
             }
             Format::Plain => self.content(name, &mut stream, bytes),
+        }
+    }
+
+    /// The input itself (or its decompressed content) is not an archive: it
+    /// is read as one text file, but only if it is text. An empty or binary
+    /// input has nothing to analyze, which is an error naming it (exit 3),
+    /// not an empty report.
+    fn plain_input(
+        &mut self,
+        name: &str,
+        mut head: Vec<u8>,
+        reader: &mut dyn Read,
+        bytes: Option<u64>,
+        layer: Layer<'_>,
+    ) -> Result<(), IngestError> {
+        // Judge by as much as `classify` looks at: a 512-byte sample of
+        // random bytes can pass for text.
+        let broken = (&mut *reader)
+            .take(TEXT_SNIFF_BYTES - HEAD_BYTES)
+            .read_to_end(&mut head)
+            .err();
+        if head.is_empty() {
+            let what = match (broken, layer.from) {
+                (Some(e), Some(f)) => format!("not a valid {} stream: {e}", f.label()),
+                (Some(e), None) => format!("unreadable: {e}"),
+                (None, _) => empty_input(layer),
+            };
+            return self.unreadable(name, bytes, layer, what);
+        }
+        // Only the file itself: a compressed input whose content is binary
+        // (a core dump, a bomb of zeros) is still listed, with the limits
+        // applied, as a member would be.
+        if layer.from.is_none() && crate::classify::looks_binary(&head) {
+            return self.unreadable(
+                name,
+                bytes,
+                layer,
+                "not a tar, zip, gzip, xz or zstd archive (no known magic bytes), and not text"
+                    .to_string(),
+            );
+        }
+        match broken {
+            None => self.content(name, &mut io::Cursor::new(head).chain(reader), bytes),
+            // A cut compressed text file: what came out before the damage.
+            Some(e) => {
+                let n = head.len();
+                self.content(name, &mut io::Cursor::new(head), bytes)?;
+                self.warn(format!("{name}: read stopped after {n} bytes: {e}"))
+            }
         }
     }
 
@@ -463,9 +529,22 @@ impl Sink {
             path: path.to_string(),
             bytes,
         })?;
+        let mut buf = std::mem::take(&mut self.read_buf);
+        buf.resize(READ_BYTES, 0);
+        let result = self.content_with(path, reader, &mut buf);
+        self.read_buf = buf;
+        result
+    }
+
+    fn content_with(
+        &mut self,
+        path: &str,
+        reader: &mut dyn Read,
+        buf: &mut [u8],
+    ) -> Result<(), IngestError> {
         let mut read: u64 = 0;
-        let mut pending: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + 4096);
-        let mut buf = vec![0u8; 256 * 1024];
+        // Small entries are the common case: grow to a block only when needed.
+        let mut pending: Vec<u8> = Vec::new();
         let mut cut_lines = 0u64;
         loop {
             let entry_left = self.limits.max_entry_bytes.saturating_sub(read);
@@ -523,6 +602,14 @@ impl Sink {
             ))?;
         }
         self.send(Chunk::End { read })
+    }
+}
+
+/// Why an input with no content cannot be analyzed.
+fn empty_input(layer: Layer<'_>) -> String {
+    match layer.from {
+        Some(f) => format!("the {} stream holds no data: nothing to analyze", f.label()),
+        None => "empty file (0 bytes): nothing to analyze".to_string(),
     }
 }
 

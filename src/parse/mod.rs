@@ -4,6 +4,8 @@
 //! here knows about rules. Every fact remembers the artifact line it came
 //! from, so the report can show the line that decided a condition.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 pub mod describe;
 pub mod events;
 pub mod mountinfo;

@@ -25,6 +25,23 @@ const MAX_EVIDENCE_PER_ARTIFACT: usize = 2;
 const EXCERPT_LINES: usize = 5;
 /// Lines of one record shown as evidence.
 const MAX_EVIDENCE_LINES: usize = 24;
+/// Bytes of one evidence line (and of the matched text) shown in a report: a
+/// line may be up to `Limits::max_line_bytes` (1 MiB) long, and a report must
+/// stay small enough to paste into a ticket.
+pub const MAX_EVIDENCE_LINE_BYTES: usize = 4096;
+
+/// `line` cut to `MAX_EVIDENCE_LINE_BYTES` (at a character boundary), saying how much was cut.
+fn clip(line: &str) -> std::borrow::Cow<'_, str> {
+    if line.len() <= MAX_EVIDENCE_LINE_BYTES {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut end = MAX_EVIDENCE_LINE_BYTES;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = line.get(..end).unwrap_or_default();
+    std::borrow::Cow::Owned(format!("{head} [... {} bytes cut]", line.len() - end))
+}
 
 /// The facts of one node that conditions look at.
 #[derive(Debug, Default)]
@@ -644,14 +661,14 @@ pub fn evidence_of(h: &Hit, obs: &Observations, rule: &Rule, year: Option<u16>) 
             .unwrap_or_default(),
         _ => String::new(),
     };
-    let mut lines: Vec<&str> = h.record.raw.iter().map(String::as_str).collect();
+    let mut lines: Vec<std::borrow::Cow<'_, str>> = h.record.raw.iter().map(|l| clip(l)).collect();
     let cut = lines.len() > MAX_EVIDENCE_LINES;
     lines.truncate(MAX_EVIDENCE_LINES);
     let excerpt = {
         let mut e = lines
             .iter()
             .take(EXCERPT_LINES)
-            .copied()
+            .map(|l| l.as_ref())
             .collect::<Vec<_>>()
             .join("\n")
             .trim_end()
@@ -675,7 +692,7 @@ pub fn evidence_of(h: &Hit, obs: &Observations, rule: &Rule, year: Option<u16>) 
             Some(y) => t.with_year(y).to_string(),
             None => t.to_string(),
         }),
-        matched: h.matched.clone(),
+        matched: clip(&h.matched).into_owned(),
         signal,
     }
 }
