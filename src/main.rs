@@ -403,7 +403,10 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
             }
             Status::Failed(e) => {
                 unreadable = true;
-                eprintln!("podmortem: {e}");
+                // The batch progress already printed it.
+                if !batch_mode || args.quiet {
+                    eprintln!("podmortem: {e}");
+                }
                 rows.push(batch::summary_row(o, None, None));
             }
         }
@@ -486,9 +489,13 @@ impl batch::Progress for BatchProgress {
                 "unchanged since the last run (same content, same rules): skipped; --force re-analyzes"
                     .to_string()
             }
-            Status::Failed(e) => format!("FAILED: {e}"),
+            // The error names the bundle itself: one line, as when not in a batch.
+            Status::Failed(e) => format!("podmortem: {e}"),
         };
-        let line = format!("[{}/{}] {}: {what}", state.0, self.total, o.input.display());
+        let line = match &o.status {
+            Status::Failed(_) => format!("[{}/{}] {what}", state.0, self.total),
+            _ => format!("[{}/{}] {}: {what}", state.0, self.total, o.input.display()),
+        };
         match &self.bar {
             Some(bar) => {
                 bar.inc(self.sizes.get(&o.input).copied().unwrap_or(0));
