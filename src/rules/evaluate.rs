@@ -125,10 +125,18 @@ struct Subject {
 
 /// Pod name -> (namespace, node), from every pod description and event.
 fn pod_index(obs: &Observations) -> BTreeMap<String, (Option<String>, Option<String>)> {
-    let mut idx = BTreeMap::new();
+    let mut idx: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
     for a in &obs.artifacts {
         for p in &a.pods {
-            idx.insert(p.name.clone(), (p.namespace.clone(), p.node.clone()));
+            // Sources disagree in detail: a plain `get pods` table has no NODE
+            // column, so it must not erase the node a describe stated.
+            let entry = idx.entry(p.name.clone()).or_default();
+            if entry.0.is_none() {
+                entry.0.clone_from(&p.namespace);
+            }
+            if entry.1.is_none() {
+                entry.1.clone_from(&p.node);
+            }
         }
     }
     idx
