@@ -101,6 +101,47 @@ struct AnalyzeArgs {
     /// No progress lines on standard error.
     #[arg(long, short)]
     quiet: bool,
+    /// Read at most this much of one entry, decompressed (default 4GiB); the rest is skipped with a warning.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_entry_size: Option<u64>,
+    /// Stop reading a bundle after this much decompressed data (default 32GiB): a gzip bomb ends here.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_total_size: Option<u64>,
+    /// Cut longer lines into pieces of this size (default 1MiB); the rest of the file is still read.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_line_size: Option<u64>,
+    /// Archives nested in archives, the input counting as 1 (default 5).
+    #[arg(long, value_name = "N")]
+    max_depth: Option<u32>,
+    /// Entries read from one bundle (default 1000000).
+    #[arg(long, value_name = "N")]
+    max_entries: Option<u64>,
+}
+
+/// `512`, `64K`, `1MiB`, `4G`, `32GiB`: binary multiples, as the defaults are stated.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (examples: 512, 64K, 1MiB, 4GiB)"))?;
+    let shift = match unit
+        .trim()
+        .to_ascii_lowercase()
+        .trim_end_matches("ib")
+        .trim_end_matches('b')
+    {
+        "" => 0,
+        "k" => 10,
+        "m" => 20,
+        "g" => 30,
+        "t" => 40,
+        _ => return Err(format!("`{s}`: unknown unit `{unit}` (use K, M, G or T)")),
+    };
+    n.checked_mul(1u64 << shift)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("`{s}` must be between 1 byte and 16 EiB"))
 }
 
 fn parse_shard(s: &str) -> Result<(u64, u64), String> {
@@ -285,13 +326,29 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
     } else {
         Matcher::new(&pack)
     };
-    let options = Options {
+    let mut options = Options {
         redaction: Policy {
             enabled: !args.no_redact,
             ips: args.redact_ip,
         },
         ..Options::default()
     };
+    let limits = &mut options.limits;
+    if let Some(v) = args.max_entry_size {
+        limits.max_entry_bytes = v;
+    }
+    if let Some(v) = args.max_total_size {
+        limits.max_total_bytes = v;
+    }
+    if let Some(v) = args.max_line_size {
+        limits.max_line_bytes = usize::try_from(v).unwrap_or(usize::MAX);
+    }
+    if let Some(v) = args.max_depth {
+        limits.max_depth = v.max(1);
+    }
+    if let Some(v) = args.max_entries {
+        limits.max_entries = v;
+    }
     // A folder of bundles expands into its bundles; anything else is one bundle.
     let mut bundles = Vec::new();
     let mut batch_mode = args.inputs.len() > 1;
@@ -781,4 +838,21 @@ fn scaffold(
         entry["example"]["line"]
     );
     podmortem::rules::scaffold::rule_file(&id, tpl, example, kind_of(kind)?, &source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_binary_multiples_and_garbage_is_an_error() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("1MiB"), Ok(1 << 20));
+        assert_eq!(parse_size("4gb"), Ok(4 << 30));
+        assert_eq!(parse_size("32GiB"), Ok(32 << 30));
+        for bad in ["0", "1.5G", "10X", "", "99999999999T", "G"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -111,6 +111,11 @@ fn all_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Run the binary on `inputs` with a hard time limit: killed and failed on overrun.
 fn run(inputs: &[&Path]) -> Run {
+    run_with(inputs, &[])
+}
+
+/// `run` with extra `analyze` flags.
+fn run_with(inputs: &[&Path], extra: &[&str]) -> Run {
     let out = tempfile::tempdir().expect("tempdir");
     let logs = tempfile::tempdir().expect("tempdir");
     let stdout_path = logs.path().join("stdout");
@@ -129,6 +134,7 @@ fn run(inputs: &[&Path]) -> Run {
             "--jobs",
             "2",
         ])
+        .args(extra)
         .stdin(Stdio::null())
         .stdout(fs::File::create(&stdout_path).expect("stdout file"))
         .stderr(fs::File::create(&stderr_path).expect("stderr file"))
@@ -338,6 +344,27 @@ fn gzip_bomb_stops_at_the_entry_limit_in_bounded_time() {
     let (kind, note) = inventory(&report, "bomb/zeros.log");
     assert_eq!(kind, "skipped", "{note}");
     assert_eq!(report["inventory"][0]["bytes"], 4u64 << 30);
+}
+
+/// The limits are flags too: a smaller total budget stops the bomb sooner,
+/// with a warning that names the limit as given.
+#[test]
+fn limit_flags_override_the_defaults() {
+    let r = run_with(
+        &[&corpus().join("bomb.tar.gz")],
+        &["--max-total-size", "64MiB", "--max-line-size", "4K"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.report("bomb");
+    assert_warned(&report, "decompressed size limit of 67108864 bytes reached");
+    assert_warned(&report, "longer than 4096 bytes were cut");
+    assert!(report["inventory"][0]["bytes"].as_u64().unwrap_or(u64::MAX) <= 64 << 20);
+    let bad = run_with(
+        &[&corpus().join("bomb.tar.gz")],
+        &["--max-total-size", "lots"],
+    );
+    assert_eq!(bad.code, 2, "a bad size is a usage error: {}", bad.stderr);
+    assert!(bad.stderr.contains("not a size"), "{}", bad.stderr);
 }
 
 /// Regression (found by this corpus): the `tar` crate holds a GNU long name
