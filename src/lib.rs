@@ -101,12 +101,23 @@ pub fn analyze(
         let input = input.to_path_buf();
         std::thread::spawn(move || bundle_info(&input))
     };
-    let mut scanner = scan::Scanner::new(pack, matcher);
+    // Error-like records no rule touched are built (record, message) beside
+    // the scan: on the scan thread they were the price of clustering.
+    let (error_tx, error_rx) = sync_channel::<Vec<scan::ErrorCandidate>>(CHANNEL_DEPTH);
+    let error_builder = std::thread::spawn(move || {
+        error_rx
+            .into_iter()
+            .flat_map(scan::error_records)
+            .collect::<Vec<_>>()
+    });
+    let mut scanner = scan::Scanner::new(pack, matcher).with_error_sink(error_tx);
     for chunk in rx {
         scanner.feed(chunk);
     }
     let read_result = reader.join().map_err(|_| Error::ReaderPanicked)?;
     let mut obs = scanner.finish();
+    let built = error_builder.join().map_err(|_| Error::ReaderPanicked)?;
+    scan::keep_errors(&mut obs, built);
     match read_result {
         Ok(()) => {}
         // Nothing at all could be read: the input is unreadable.

@@ -96,6 +96,43 @@ pub struct ErrorRecord {
     pub host: Option<String>,
 }
 
+/// An error-like record no rule literal touched, as raw lines: turning it
+/// into an `ErrorRecord` (record anatomy, message, template input) is left to
+/// `error_records`, which `analyze` runs on a thread of its own so the scan's
+/// critical path only copies the lines.
+#[derive(Clone, Debug)]
+pub struct ErrorCandidate {
+    pub artifact: usize,
+    pub kind: ArtifactKind,
+    pub first_line: u64,
+    pub raw: String,
+}
+
+/// Keep error records up to the bound; count the rest.
+pub fn keep_errors(obs: &mut Observations, errors: Vec<ErrorRecord>) {
+    for e in errors {
+        if obs.errors.len() < MAX_ERROR_RECORDS {
+            obs.errors.push(e);
+        } else {
+            obs.errors_dropped += 1;
+        }
+    }
+}
+
+/// The error-like records among the candidates (a record whose message is
+/// not error-like after all gives none).
+pub fn error_records(candidates: Vec<ErrorCandidate>) -> Vec<ErrorRecord> {
+    candidates
+        .into_iter()
+        .filter_map(|c| {
+            let lines: Vec<&str> = c.raw.split('\n').collect();
+            let record = build_record(c.first_line, &lines);
+            let (level, message) = unrecognized::message_of(c.kind.as_str(), &record.text)?;
+            Some(ErrorRecord::new(c.artifact, level, message, &record))
+        })
+        .collect()
+}
+
 impl ErrorRecord {
     fn new(
         artifact: usize,
@@ -204,6 +241,9 @@ pub struct Scanner<'a> {
     candidates: Vec<Candidate>,
     /// Index of the mount-succeeded probe, for the cheap gate on its lines.
     mount_ok_probe: Option<usize>,
+    /// Where untouched error-like records go to be built elsewhere; without
+    /// it they are built here.
+    error_tx: Option<std::sync::mpsc::SyncSender<Vec<ErrorCandidate>>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -216,7 +256,17 @@ impl<'a> Scanner<'a> {
             offsets: Vec::new(),
             candidates: Vec::new(),
             mount_ok_probe: matcher.probes.iter().position(|p| p.name == PROBE_MOUNT_OK),
+            error_tx: None,
         }
+    }
+
+    /// Hand untouched error-like records to another thread (see `error_records`).
+    pub fn with_error_sink(
+        mut self,
+        tx: std::sync::mpsc::SyncSender<Vec<ErrorCandidate>>,
+    ) -> Scanner<'a> {
+        self.error_tx = Some(tx);
+        self
     }
 
     pub fn finish(mut self) -> Observations {
@@ -360,6 +410,7 @@ impl<'a> Scanner<'a> {
             candidates.sort_unstable_by_key(|c| (c.offset, c.probe_only.is_some()));
         }
         let mut errors = Vec::new();
+        let mut pending: Vec<ErrorCandidate> = Vec::new();
         for (i, cand) in candidates.iter().enumerate() {
             let off = cand.offset;
             if off < processed_until || off < scan_from {
@@ -384,16 +435,27 @@ impl<'a> Scanner<'a> {
             line_no += count_newlines(buf.get(counted_to..start).unwrap_or_default());
             counted_to = start;
             let text = crate::records::lossy(buf.get(start..end).unwrap_or_default());
-            let raw: Vec<&str> = text.split('\n').collect();
-            let record = build_record(line_no, &raw);
             // A record no rule or probe literal touched cannot match one: an
-            // error-like line alone skips the matcher (it only needs templating).
+            // error-like line alone skips the matcher (it only needs templating),
+            // and is built into an error record off this thread when it can be.
             let touched = candidates
                 .get(i..)
                 .unwrap_or_default()
                 .iter()
                 .take_while(|c| c.offset < end.max(off + 1))
                 .any(|c| c.literal);
+            if !touched {
+                pending.push(ErrorCandidate {
+                    artifact: cur.artifact,
+                    kind,
+                    first_line: line_no,
+                    raw: text.into_owned(),
+                });
+                processed_until = end + 1;
+                continue;
+            }
+            let raw: Vec<&str> = text.split('\n').collect();
+            let record = build_record(line_no, &raw);
             let matches = if touched {
                 self.matcher.match_record(self.pack, kind, &record)
             } else {
@@ -443,13 +505,20 @@ impl<'a> Scanner<'a> {
         for (m, record) in hits {
             self.record_hit(artifact, m, record);
         }
-        for e in errors {
-            if self.obs.errors.len() < MAX_ERROR_RECORDS {
-                self.obs.errors.push(e);
-            } else {
-                self.obs.errors_dropped += 1;
+        if !pending.is_empty() {
+            match &self.error_tx {
+                Some(tx) => {
+                    // A closed receiver only means nobody wants them any more.
+                    let _ = tx.send(pending);
+                }
+                None => errors.extend(error_records(pending)),
             }
         }
+        self.push_errors(errors);
+    }
+
+    fn push_errors(&mut self, errors: Vec<ErrorRecord>) {
+        keep_errors(&mut self.obs, errors);
     }
 
     fn record_hit(&mut self, artifact: usize, m: SignalMatch, record: Record) {
