@@ -19,6 +19,9 @@ use podmortem::rules::load;
 use podmortem::rules::matcher::Matcher;
 use podmortem::{analyze, Options};
 
+mod common;
+use common::copy_tree;
+
 const NAMES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 /// A browser run that takes longer than this is stuck.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -117,20 +120,6 @@ fn run_browser(browser: &Path, profile: &Path, args: &[String], url: &str) -> (S
 /// message at all (an error, an uncaught exception, a warning) is a defect.
 fn console_lines(stderr: &str) -> Vec<&str> {
     stderr.lines().filter(|l| l.contains(":CONSOLE")).collect()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
-    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if path.is_dir() {
-            copy_tree(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        }
-    }
 }
 
 /// What the browser's DOM serialisation does to text.

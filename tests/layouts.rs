@@ -8,6 +8,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+use common::copy_tree;
+
 fn sample(rel: &str) -> String {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("samples")
@@ -362,19 +365,6 @@ fn a_package_installed_after_the_failures_resolves_them() {
     assert!(r["resolved"]
         .as_array()
         .is_some_and(|a| a.iter().all(|x| x["rule"] != "nfs-client-helper-missing")));
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for e in fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("entry");
-        let dest = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_tree(&e.path(), &dest);
-        } else {
-            fs::copy(e.path(), dest).expect("copy");
-        }
-    }
 }
 
 /// util-linux left the broken 2.41 release after the subPath failures: pacman.log

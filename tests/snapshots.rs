@@ -11,6 +11,9 @@ use podmortem::rules::load;
 use podmortem::rules::matcher::Matcher;
 use podmortem::{analyze, Options};
 
+mod common;
+use common::copy_tree;
+
 /// The rule pack's hash changes with every rule edit; snapshots pin the report, not the pack.
 fn stable(text: String, report: &podmortem::report::Report) -> String {
     text.replace(&report.rules.sha256, "[rule-pack-sha256]")
@@ -55,21 +58,6 @@ fn the_same_bundle_gives_the_same_report_twice() {
     let a = render(&report_of("subpath-utillinux-k0s"), Format::Json).expect("json");
     let b = render(&report_of("subpath-utillinux-k0s"), Format::Json).expect("json");
     assert_eq!(a, b);
-}
-
-/// Copies a sample directory tree (plain files and folders) under `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
-    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if path.is_dir() {
-            copy_tree(&path, &dest);
-        } else {
-            std::fs::copy(&path, &dest).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        }
-    }
 }
 
 /// One bundle holding two samples with different causes, at `<tmp>/two-causes`.
