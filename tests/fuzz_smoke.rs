@@ -20,6 +20,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{gz, xz};
+
 /// No single input may take longer than this (debug build): a hang, not a slow case.
 const INPUT_LIMIT: Duration = Duration::from_secs(10);
 
@@ -212,18 +215,6 @@ fn tar(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     b.append_link(&mut h, "b/etc/passwd", "/etc/passwd")
         .expect("tar link");
     b.into_inner().expect("tar finish")
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).expect("gzip");
-    e.finish().expect("gzip finish")
-}
-
-fn xz(data: &[u8]) -> Vec<u8> {
-    let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
-    e.write_all(data).expect("xz");
-    e.finish().expect("xz finish")
 }
 
 /// A zstd frame of raw blocks (what a compressor emits for incompressible data).

@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 use podmortem::ingest::{read_input, Chunk, IngestError, Limits, Sink};
 
+mod common;
+use common::{gz, xz};
+
 /// What the reader delivered for one input.
 #[derive(Debug, Default)]
 struct Got {
@@ -80,18 +83,6 @@ fn tar(files: &[(&str, &[u8])]) -> Vec<u8> {
         b.append_data(&mut h, name, *data).expect("tar append");
     }
     b.into_inner().expect("tar finish")
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).expect("gzip");
-    e.finish().expect("gzip finish")
-}
-
-fn xz(data: &[u8]) -> Vec<u8> {
-    let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
-    e.write_all(data).expect("xz");
-    e.finish().expect("xz finish")
 }
 
 /// A zstd block header: last-block flag, type (0 raw, 1 RLE), size.
