@@ -25,6 +25,7 @@ use crate::rules::load::RulePack;
 use crate::rules::matcher::{
     Candidate, Matcher, SignalMatch, Target, PROBE_MOUNT_OK, PROBE_NODE, PROBE_VERSION,
 };
+use crate::rules::prefilter::Prefilter;
 use crate::unrecognized;
 
 /// Structured artifacts are read whole up to this size; beyond it they are skipped with a note.
@@ -78,6 +79,13 @@ pub struct Hit {
     pub captures: BTreeMap<String, String>,
     pub matched: String,
 }
+
+/// A log block at least this large fits its kind's prefilter to the bundle:
+/// smaller text is scanned too quickly for the fitting to pay off.
+const FIT_MIN_BYTES: usize = 256 << 10;
+
+/// How much of that block the fitting counts windows in (about 2 ms).
+const FIT_SAMPLE_BYTES: usize = 1 << 20;
 
 /// Error-like records kept for clustering: bounded, so memory does not grow with the bundle.
 pub const MAX_ERROR_RECORDS: usize = 100_000;
@@ -239,6 +247,9 @@ pub struct Scanner<'a> {
     cur: Option<Current>,
     offsets: Vec<usize>,
     candidates: Vec<Candidate>,
+    /// Per kind, the prefilter fitted to the first large block of that kind
+    /// in this bundle (see `rules::prefilter`).
+    fitted: BTreeMap<ArtifactKind, Prefilter>,
     /// Index of the mount-succeeded probe, for the cheap gate on its lines.
     mount_ok_probe: Option<usize>,
     /// Where untouched error-like records go to be built elsewhere; without
@@ -255,6 +266,7 @@ impl<'a> Scanner<'a> {
             cur: None,
             offsets: Vec::new(),
             candidates: Vec::new(),
+            fitted: BTreeMap::new(),
             mount_ok_probe: matcher.probes.iter().position(|p| p.name == PROBE_MOUNT_OK),
             error_tx: None,
         }
@@ -374,7 +386,14 @@ impl<'a> Scanner<'a> {
                 })
                 .collect(),
             Some(km) => {
-                km.hit_offsets(tail, &mut self.candidates);
+                let prefilter = if tail.len() >= FIT_MIN_BYTES {
+                    self.fitted.entry(kind).or_insert_with(|| {
+                        km.fitted_prefilter(tail.get(..FIT_SAMPLE_BYTES).unwrap_or(tail))
+                    })
+                } else {
+                    self.fitted.get(&kind).unwrap_or(km.prefilter())
+                };
+                prefilter.hit_offsets(tail, &mut self.candidates);
                 self.candidates
                     .iter()
                     .map(|c| Candidate {

@@ -1,5 +1,6 @@
 //! Property tests: the parsers never panic, on arbitrary strings and on
 //! line-shaped strings built from the tokens real artifacts are made of; and
+//! the literal prefilter reports the same lines however it was fitted; and
 //! version ordering is a total order under every scheme: reflexive,
 //! antisymmetric, transitive, on generated versions and on the versions of
 //! the reference tables (`tests/data/versions/*.tsv`, whose pairwise verdicts
@@ -17,6 +18,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use podmortem::parse;
+use podmortem::rules::prefilter::{Literal, Prefilter};
 use podmortem::version::{compare, upstream, Scheme};
 
 /// Every parser (and the record splitter and classifier in front of them).
@@ -373,4 +375,59 @@ fn well_formed(v: &str) -> bool {
         && b.iter().any(u8::is_ascii_digit)
         && b.iter().all(|c| alnum(c) || b".-+~^_:".contains(c))
         && b.windows(2).all(|w| w.iter().any(alnum))
+}
+
+/// Literals over a small alphabet, so that literals overlap, nest and share
+/// prefixes and suffixes, and text is full of their near-misses.
+fn literal_set() -> impl Strategy<Value = Vec<Literal>> {
+    prop::collection::vec(("[ab c]{1,8}", prop::option::of(0usize..2)), 1..12).prop_map(|v| {
+        v.into_iter()
+            .map(|(text, probe_only)| Literal { text, probe_only })
+            .collect()
+    })
+}
+
+/// What the prefilter promises, per line of `text`: a candidate exactly when
+/// the line holds a literal, and marked with a probe exactly when every
+/// literal on the line leads to that one probe.
+fn expected_lines(literals: &[Literal], text: &str) -> Vec<(usize, Option<usize>)> {
+    let mut out = Vec::new();
+    for (no, line) in text.split('\n').enumerate() {
+        let on_line: Vec<&Literal> = literals.iter().filter(|l| line.contains(&l.text)).collect();
+        let Some(first) = on_line.first() else {
+            continue;
+        };
+        let probe = first
+            .probe_only
+            .filter(|_| on_line.iter().all(|l| l.probe_only == first.probe_only));
+        out.push((no, probe));
+    }
+    out
+}
+
+fn reported_lines(p: &Prefilter, text: &str) -> Vec<(usize, Option<usize>)> {
+    let mut hits = Vec::new();
+    p.hit_offsets(text.as_bytes(), &mut hits);
+    hits.iter()
+        .map(|c| (text[..c.offset].matches('\n').count(), c.probe_only))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// The fitted prefilter searches suffixes chosen from a sample; whatever
+    /// the sample, it reports the lines the plain one does, and those are the
+    /// lines that hold a literal.
+    #[test]
+    fn a_prefilter_reports_the_lines_holding_a_literal_whatever_it_was_fitted_to(
+        literals in literal_set(),
+        text in "[ab c\n]{0,300}",
+        other in "[ab c\n]{0,300}",
+    ) {
+        let expected = expected_lines(&literals, &text);
+        prop_assert_eq!(reported_lines(&Prefilter::new(&literals), &text), expected.clone());
+        prop_assert_eq!(reported_lines(&Prefilter::fitted(&literals, text.as_bytes()), &text), expected.clone());
+        prop_assert_eq!(reported_lines(&Prefilter::fitted(&literals, other.as_bytes()), &text), expected);
+    }
 }

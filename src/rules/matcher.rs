@@ -2,10 +2,8 @@
 //! condition and built-in fact probe) for one artifact kind, compiled into
 //! one literal prefilter plus the regexes it guards.
 //!
-//! The prefilter is aho-corasick in DFA form over case-sensitive literals, in
-//! shards of at most 64 literals so that each shard keeps its SIMD (Teddy)
-//! search (`reference/perf-limits.md`, section 3). A regex only ever runs on a
-//! record that holds one of its literals.
+//! The prefilter (`rules::prefilter`) finds the lines that hold a literal; a
+//! regex only ever runs on a record that holds one of its literals.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,11 +11,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::load::RulePack;
+use super::prefilter::{Literal, Prefilter};
 use crate::classify::ArtifactKind;
 use crate::records::Record;
-
-/// Literals per automaton: above 64, aho-corasick gives up its SIMD prefilter.
-const SHARD: usize = 64;
 
 /// What a prefilter hit can lead to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -135,62 +131,59 @@ pub struct Candidate {
 /// The automata and targets for one artifact kind.
 #[derive(Debug, Default)]
 pub struct KindMatcher {
-    /// Per shard: the block prefilter (leftmost-first, so aho-corasick keeps its
-    /// Teddy prefilter: `MatchKind::Standard` has no packed searcher), the
-    /// overlapping automaton that names a hit line's targets, and the targets.
-    shards: Vec<(AhoCorasick, AhoCorasick, Vec<Vec<Target>>)>,
+    /// Every literal, for prefilters fitted to a bundle's text.
+    literals: Vec<Literal>,
+    /// The prefilter for text not seen yet (each literal searched whole).
+    prefilter: Prefilter,
+    /// Names a hit record's targets: all literals, overlapping.
+    overlapping: Option<AhoCorasick>,
+    /// Per `overlapping` pattern, its targets.
+    targets: Vec<Vec<Target>>,
     /// Targets without a literal: tried on every record (rules must opt in).
     always: Vec<Target>,
 }
 
 impl KindMatcher {
-    pub fn is_empty(&self) -> bool {
-        self.shards.is_empty() && self.always.is_empty()
+    fn new(literals: BTreeMap<String, BTreeSet<Target>>, always: Vec<Target>) -> KindMatcher {
+        let literals: Vec<(String, Vec<Target>)> = literals
+            .into_iter()
+            .map(|(l, t)| (l, t.into_iter().collect()))
+            .collect();
+        let overlapping = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(literals.iter().map(|(l, _)| l))
+            .ok();
+        let literals_only: Vec<Literal> = literals
+            .iter()
+            .map(|(text, targets)| Literal {
+                text: text.clone(),
+                probe_only: match targets.as_slice() {
+                    [Target::Probe(p)] => Some(*p),
+                    _ => None,
+                },
+            })
+            .collect();
+        KindMatcher {
+            prefilter: Prefilter::new(&literals_only),
+            literals: literals_only,
+            overlapping,
+            targets: literals.into_iter().map(|(_, t)| t).collect(),
+            always,
+        }
     }
 
-    /// Prefilter hits in a block, one per line per shard, sorted by offset. A
-    /// line whose only literals lead to a probe is marked with that probe, so
-    /// the scanner can drop it cheaply (see `Candidate::probe_only`).
-    pub fn hit_offsets(&self, block: &[u8], out: &mut Vec<Candidate>) {
-        out.clear();
-        for (ac, _, targets) in &self.shards {
-            let probe_of = |pattern: usize| -> Option<usize> {
-                match targets.get(pattern).map(Vec::as_slice) {
-                    Some([Target::Probe(p)]) => Some(*p),
-                    _ => None,
-                }
-            };
-            let mut at = 0;
-            while let Some(m) = ac.find(aho_corasick::Input::new(block).span(at..block.len())) {
-                let rest = block.get(m.start()..).unwrap_or_default();
-                let line_end = memchr::memchr(b'\n', rest).map_or(block.len(), |i| m.start() + i);
-                let mut probe_only = probe_of(m.pattern().as_usize());
-                // A probe literal first on the line must not hide a rule literal after it.
-                let mut next = m.end();
-                while probe_only.is_some() && next < line_end {
-                    match ac.find(aho_corasick::Input::new(block).span(next..line_end)) {
-                        Some(m2) if probe_of(m2.pattern().as_usize()).is_none() => {
-                            probe_only = None
-                        }
-                        Some(m2) => next = m2.end().max(next + 1),
-                        None => break,
-                    }
-                }
-                out.push(Candidate {
-                    offset: m.start(),
-                    probe_only,
-                    literal: true,
-                });
-                // One hit per line is all the scanner needs: resume on the next line.
-                at = (line_end + 1).min(block.len());
-                if line_end >= block.len() {
-                    break;
-                }
-            }
-        }
-        if self.shards.len() > 1 {
-            out.sort_unstable_by_key(|c| (c.offset, c.probe_only.is_some()));
-        }
+    pub fn is_empty(&self) -> bool {
+        self.literals.is_empty() && self.always.is_empty()
+    }
+
+    /// The prefilter for text of this kind not seen yet.
+    pub fn prefilter(&self) -> &Prefilter {
+        &self.prefilter
+    }
+
+    /// A prefilter fitted to `sample`, text of this kind (see `rules::prefilter`).
+    pub fn fitted_prefilter(&self, sample: &[u8]) -> Prefilter {
+        Prefilter::fitted(&self.literals, sample)
     }
 
     /// Whether every record must be tried (a target without literal).
@@ -201,10 +194,10 @@ impl KindMatcher {
     /// The targets whose literals occur in the record's raw lines.
     pub fn candidates(&self, record: &Record) -> BTreeSet<Target> {
         let mut out: BTreeSet<Target> = self.always.iter().copied().collect();
-        for (_, ac, targets) in &self.shards {
+        if let Some(ac) = &self.overlapping {
             for line in &record.raw {
                 for m in ac.find_overlapping_iter(line.as_bytes()) {
-                    if let Some(ts) = targets.get(m.pattern().as_usize()) {
+                    if let Some(ts) = self.targets.get(m.pattern().as_usize()) {
                         out.extend(ts.iter().copied());
                     }
                 }
@@ -314,32 +307,10 @@ impl Matcher {
         let mut per_kind = BTreeMap::new();
         let kinds: BTreeSet<ArtifactKind> = lits.keys().chain(always.keys()).copied().collect();
         for kind in kinds {
-            let mut km = KindMatcher {
-                shards: Vec::new(),
-                always: always.remove(&kind).unwrap_or_default(),
-            };
-            let entries: Vec<(String, BTreeSet<Target>)> =
-                lits.remove(&kind).unwrap_or_default().into_iter().collect();
-            for chunk in entries.chunks(SHARD) {
-                let patterns: Vec<&str> = chunk.iter().map(|(l, _)| l.as_str()).collect();
-                let scan = AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .build(&patterns);
-                let overlapping = AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns);
-                if let (Ok(scan), Ok(overlapping)) = (scan, overlapping) {
-                    km.shards.push((
-                        scan,
-                        overlapping,
-                        chunk
-                            .iter()
-                            .map(|(_, t)| t.iter().copied().collect())
-                            .collect(),
-                    ));
-                }
-            }
+            let km = KindMatcher::new(
+                lits.remove(&kind).unwrap_or_default(),
+                always.remove(&kind).unwrap_or_default(),
+            );
             per_kind.insert(kind, km);
         }
         let errors = [

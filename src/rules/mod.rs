@@ -1,11 +1,12 @@
 //! Rules: the schema of a rule file, loading and strict checking, the
-//! combined matcher, and evaluation of hits against facts.
+//! literal prefilter and combined matcher, and evaluation of hits against facts.
 
 pub mod catalogue;
 pub mod evaluate;
 mod history;
 pub mod load;
 pub mod matcher;
+pub mod prefilter;
 pub mod scaffold;
 pub mod schema;
 
