@@ -323,7 +323,7 @@ impl Matcher {
         .into_iter()
         .filter_map(|k| {
             AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .match_kind(MatchKind::LeftmostFirst)
                 .build(error_literals(k))
                 .ok()

@@ -114,17 +114,13 @@ impl Prefilter {
         while rest.peek().is_some() {
             let chunk: Vec<(&[u8], Vec<Completion>)> = rest.by_ref().take(per_shard).collect();
             let heads: Vec<&[u8]> = chunk.iter().map(|(head, _)| *head).collect();
+            // Teddy finds (and confirms) the matches whatever the automaton, so
+            // the automaton is the one cheapest to build: a DFA took as long to
+            // build as a megabyte takes to scan.
             let search = AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .match_kind(MatchKind::LeftmostFirst)
-                .build(&heads)
-                // A DFA over 64 short patterns is a few hundred KiB; should it still
-                // be refused, the default automaton finds the same matches.
-                .or_else(|_| {
-                    AhoCorasick::builder()
-                        .match_kind(MatchKind::LeftmostFirst)
-                        .build(&heads)
-                });
+                .build(&heads);
             if let Ok(search) = search {
                 shards.push(Shard {
                     search,
