@@ -101,13 +101,14 @@ pub fn analyze(
         let input = input.to_path_buf();
         std::thread::spawn(move || bundle_info(&input))
     };
-    // Error-like records no rule touched are built (record, message) beside
-    // the scan: on the scan thread they were the price of clustering.
-    let (error_tx, error_rx) = sync_channel::<Vec<scan::ErrorCandidate>>(CHANNEL_DEPTH);
+    // Error-like records are finished (record, message, template) beside the
+    // scan: on the scan thread they were the price of clustering.
+    let (error_tx, error_rx) = sync_channel::<scan::ErrorBatch>(CHANNEL_DEPTH);
     let error_builder = std::thread::spawn(move || {
+        let mut templater = unrecognized::Templater::default();
         error_rx
             .into_iter()
-            .flat_map(scan::error_records)
+            .flat_map(|batch| scan::finish_errors(batch, &mut templater))
             .collect::<Vec<_>>()
     });
     let mut scanner = scan::Scanner::new(pack, matcher).with_error_sink(error_tx);
@@ -180,18 +181,18 @@ fn cluster_errors(
             continue;
         };
         let y = a.year.or(year);
-        clusterer.add(
-            e.level,
-            &e.message,
-            Occurrence {
-                artifact: &a.path,
-                line: e.line,
-                text: &e.text,
-                timestamp: e.timestamp.map(|t| y.map_or(t, |y| t.with_year(y))),
-                node: node_of(e.artifact, e.host.as_deref()),
-                pod: pod_in(&e.text),
-            },
-        );
+        let occurrence = Occurrence {
+            artifact: &a.path,
+            line: e.line,
+            text: &e.text,
+            timestamp: e.timestamp.map(|t| y.map_or(t, |y| t.with_year(y))),
+            node: node_of(e.artifact, e.host.as_deref()),
+            pod: pod_in(&e.text),
+        };
+        match &e.template {
+            Some(t) => clusterer.add_templated(e.level, t, &e.message, occurrence),
+            None => clusterer.add(e.level, &e.message, occurrence),
+        }
     }
     // JSON events have no lines to scan: their Warning messages go in whole,
     // unless a rule's record already quotes them.
@@ -270,10 +271,9 @@ fn cluster_errors(
 
 /// The pod a log line names: `pod="ns/name"` (structured klog) or `pod "name"`.
 fn pod_in(text: &str) -> Option<&str> {
-    let after = text
-        .find("pod=\"")
-        .map(|i| i + 5)
-        .or_else(|| text.find("pod \"").map(|i| i + 5))?;
+    let after = memchr::memmem::find(text.as_bytes(), b"pod=\"")
+        .or_else(|| memchr::memmem::find(text.as_bytes(), b"pod \""))?
+        + 5;
     let rest = text.get(after..)?;
     let name = rest.split('"').next()?;
     (!name.is_empty() && name.len() < 254).then_some(name)

@@ -306,10 +306,10 @@ fn logrus_msg(line: &str) -> Option<(String, usize)> {
     Some((out, line.len()))
 }
 
-/// The `component=kubelet` field of a k0s logrus line, which tells kubelet from containerd.
+/// The `component=kubelet` field of a k0s logrus line, which tells kubelet from
+/// containerd. `key` is written with its separators: `" component="`.
 fn logrus_field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    let pat = format!(" {key}=");
-    let at = line.find(&pat)? + pat.len();
+    let at = memchr::memmem::find(line.as_bytes(), key.as_bytes())? + key.len();
     let rest = line.get(at..)?;
     let end = rest.find(' ').unwrap_or(rest.len());
     rest.get(..end)
@@ -371,8 +371,12 @@ pub fn split_line(line: &str) -> LineView<'_> {
         None => (None, None, None, line),
     };
     // k0s (and other logrus supervisors) wrap the real line in msg="...".
-    if rest.starts_with("time=\"") && rest.contains(" msg=\"") {
-        if let Some(component) = logrus_field(rest, "component") {
+    // Every line of a journald-wrapped containerd log starts with `time="`:
+    // look for the rarer component field first.
+    if rest.starts_with("time=\"") {
+        if let Some(component) = logrus_field(rest, " component=")
+            .filter(|_| memchr::memmem::find(rest.as_bytes(), b" msg=\"").is_some())
+        {
             if let Some((msg, _)) = logrus_msg(rest) {
                 let (header, ts) = opens_entry(&msg);
                 let logrus_ts = rest

@@ -97,6 +97,8 @@ pub struct ErrorRecord {
     pub level: unrecognized::Level,
     /// The message without the log's own header (`unrecognized::message_of`).
     pub message: String,
+    /// The message's template, when it was made with the record (off the scan thread).
+    pub template: Option<String>,
     pub line: u64,
     /// The record's first lines as they are in the artifact.
     pub text: String,
@@ -105,9 +107,8 @@ pub struct ErrorRecord {
 }
 
 /// An error-like record no rule literal touched, as raw lines: turning it
-/// into an `ErrorRecord` (record anatomy, message, template input) is left to
-/// `error_records`, which `analyze` runs on a thread of its own so the scan's
-/// critical path only copies the lines.
+/// into an `ErrorRecord` (record anatomy, message, template) is left to
+/// `finish_errors`, so the scan's critical path only copies the lines.
 #[derive(Clone, Debug)]
 pub struct ErrorCandidate {
     pub artifact: usize,
@@ -127,18 +128,35 @@ pub fn keep_errors(obs: &mut Observations, errors: Vec<ErrorRecord>) {
     }
 }
 
-/// The error-like records among the candidates (a record whose message is
-/// not error-like after all gives none).
-pub fn error_records(candidates: Vec<ErrorCandidate>) -> Vec<ErrorRecord> {
-    candidates
-        .into_iter()
-        .filter_map(|c| {
-            let lines: Vec<&str> = c.raw.split('\n').collect();
-            let record = build_record(c.first_line, &lines);
-            let (level, message) = unrecognized::message_of(c.kind.as_str(), &record.text)?;
-            Some(ErrorRecord::new(c.artifact, level, message, &record))
-        })
-        .collect()
+/// The error-like records of one stretch of scanned text, on their way to
+/// `finish_errors`: the records the scan built anyway (a rule literal was on
+/// them), and the raw lines of those it did not build.
+#[derive(Debug, Default)]
+pub struct ErrorBatch {
+    pub built: Vec<ErrorRecord>,
+    pub lines: Vec<ErrorCandidate>,
+}
+
+/// Build the error records of a batch and template them all. `analyze` runs
+/// this on a thread of its own: on the scan thread, building and templating
+/// were most of what clustering cost, and templating after the scan was the
+/// longest step between the last block and the report. A line whose message
+/// is not error-like after all gives no record.
+pub fn finish_errors(
+    batch: ErrorBatch,
+    templater: &mut unrecognized::Templater,
+) -> Vec<ErrorRecord> {
+    let mut out = batch.built;
+    out.extend(batch.lines.into_iter().filter_map(|c| {
+        let lines: Vec<&str> = c.raw.split('\n').collect();
+        let record = build_record(c.first_line, &lines);
+        let (level, message) = unrecognized::message_of(c.kind.as_str(), &record.text)?;
+        Some(ErrorRecord::new(c.artifact, level, message, &record))
+    }));
+    for e in &mut out {
+        e.template = Some(templater.template(&e.message).to_string());
+    }
+    out
 }
 
 impl ErrorRecord {
@@ -161,6 +179,7 @@ impl ErrorRecord {
             artifact,
             level,
             message,
+            template: None,
             line: record.first_line,
             text,
             timestamp: record.timestamp,
@@ -254,7 +273,7 @@ pub struct Scanner<'a> {
     mount_ok_probe: Option<usize>,
     /// Where untouched error-like records go to be built elsewhere; without
     /// it they are built here.
-    error_tx: Option<std::sync::mpsc::SyncSender<Vec<ErrorCandidate>>>,
+    error_tx: Option<std::sync::mpsc::SyncSender<ErrorBatch>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -272,11 +291,8 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Hand untouched error-like records to another thread (see `error_records`).
-    pub fn with_error_sink(
-        mut self,
-        tx: std::sync::mpsc::SyncSender<Vec<ErrorCandidate>>,
-    ) -> Scanner<'a> {
+    /// Hand error-like records to another thread to finish (see `finish_errors`).
+    pub fn with_error_sink(mut self, tx: std::sync::mpsc::SyncSender<ErrorBatch>) -> Scanner<'a> {
         self.error_tx = Some(tx);
         self
     }
@@ -524,20 +540,23 @@ impl<'a> Scanner<'a> {
         for (m, record) in hits {
             self.record_hit(artifact, m, record);
         }
-        if !pending.is_empty() {
-            match &self.error_tx {
-                Some(tx) => {
-                    // A closed receiver only means nobody wants them any more.
-                    let _ = tx.send(pending);
-                }
-                None => errors.extend(error_records(pending)),
+        if errors.is_empty() && pending.is_empty() {
+            return;
+        }
+        let batch = ErrorBatch {
+            built: errors,
+            lines: pending,
+        };
+        match &self.error_tx {
+            Some(tx) => {
+                // A closed receiver only means nobody wants them any more.
+                let _ = tx.send(batch);
+            }
+            None => {
+                let finished = finish_errors(batch, &mut unrecognized::Templater::default());
+                keep_errors(&mut self.obs, finished);
             }
         }
-        self.push_errors(errors);
-    }
-
-    fn push_errors(&mut self, errors: Vec<ErrorRecord>) {
-        keep_errors(&mut self.obs, errors);
     }
 
     fn record_hit(&mut self, artifact: usize, m: SignalMatch, record: Record) {
@@ -754,7 +773,10 @@ fn drop_link_stubs(obs: &mut Observations) {
 /// The volume of a `MountVolume.SetUp succeeded for volume "x"` line, read
 /// without building a record (the quote may be escaped).
 fn succeeded_volume(line: &str) -> Option<&str> {
-    let at = line.find("succeeded for volume ")? + "succeeded for volume ".len();
+    const SUCCEEDED: &str = "succeeded for volume ";
+    // memmem, not `str::find`: this runs on every mount-success line, and
+    // building a two-way searcher per call cost more than the search.
+    let at = memchr::memmem::find(line.as_bytes(), SUCCEEDED.as_bytes())? + SUCCEEDED.len();
     let rest = line.get(at..)?.trim_start_matches('\\').strip_prefix('"')?;
     let end = rest.find(['"', '\\'])?;
     rest.get(..end)

@@ -917,18 +917,36 @@ impl Acc {
     }
 }
 
+/// `template` with a memory: the same message recurs (a probe flapping, a
+/// retried mount), and is templated once. Bounded.
+#[derive(Debug, Default)]
+pub struct Templater {
+    memo: HashMap<String, String>,
+}
+
+/// Distinct messages whose template is remembered.
+const MAX_MEMO: usize = 50_000;
+
+impl Templater {
+    pub fn template(&mut self, message: &str) -> &str {
+        if !self.memo.contains_key(message) {
+            if self.memo.len() >= MAX_MEMO {
+                self.memo.clear();
+            }
+            self.memo.insert(message.to_string(), template(message));
+        }
+        self.memo.get(message).map_or("", String::as_str)
+    }
+}
+
 /// Bounded: at most `max_templates` distinct templates are kept (later new ones are
 /// counted in `dropped`).
 pub struct Clusterer {
     max_templates: usize,
     map: HashMap<String, Acc>,
     dropped: u64,
-    /// message -> template, bounded.
-    memo: HashMap<String, String>,
+    templater: Templater,
 }
-
-/// Distinct messages whose template is remembered.
-const MAX_MEMO: usize = 50_000;
 
 impl Clusterer {
     pub fn new(max_templates: usize) -> Clusterer {
@@ -936,22 +954,19 @@ impl Clusterer {
             max_templates,
             map: HashMap::new(),
             dropped: 0,
-            memo: HashMap::new(),
+            templater: Templater::default(),
         }
     }
 
     pub fn add(&mut self, level: Level, message: &str, occ: Occurrence<'_>) {
-        // The same message recurs (a probe flapping, a retried mount): template it once.
-        if !self.memo.contains_key(message) {
-            let t = template(message);
-            if self.memo.len() >= MAX_MEMO {
-                self.memo.clear();
-            }
-            self.memo.insert(message.to_string(), t);
-        }
-        let Some(t) = self.memo.get(message) else {
-            return;
-        };
+        let mut templater = std::mem::take(&mut self.templater);
+        self.add_templated(level, templater.template(message), message, occ);
+        self.templater = templater;
+    }
+
+    /// `add`, for a message whose template was made elsewhere (off the thread
+    /// that clusters, see `scan::error_records`).
+    pub fn add_templated(&mut self, level: Level, t: &str, message: &str, occ: Occurrence<'_>) {
         let Occurrence {
             artifact,
             line,
@@ -960,7 +975,7 @@ impl Clusterer {
             node,
             pod,
         } = occ;
-        if let Some(acc) = self.map.get_mut(t.as_str()) {
+        if let Some(acc) = self.map.get_mut(t) {
             acc.level = acc.level.min(level);
             acc.count += 1;
             acc.first = min_opt(acc.first, timestamp);
@@ -1007,7 +1022,7 @@ impl Clusterer {
         if let Some(p) = pod {
             add_name(&mut acc.pods, p);
         }
-        self.map.insert(t.clone(), acc);
+        self.map.insert(t.to_string(), acc);
     }
 
     pub fn dropped(&self) -> u64 {
