@@ -34,6 +34,7 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
+use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -271,8 +272,17 @@ fn cluster_errors(
 
 /// The pod a log line names: `pod="ns/name"` (structured klog) or `pod "name"`.
 fn pod_in(text: &str) -> Option<&str> {
-    let after = memchr::memmem::find(text.as_bytes(), b"pod=\"")
-        .or_else(|| memchr::memmem::find(text.as_bytes(), b"pod \""))?
+    // Built once: this runs on every error record.
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let [pod_eq, pod_quoted] = FINDERS.get_or_init(|| {
+        [
+            memchr::memmem::Finder::new("pod=\""),
+            memchr::memmem::Finder::new("pod \""),
+        ]
+    });
+    let after = pod_eq
+        .find(text.as_bytes())
+        .or_else(|| pod_quoted.find(text.as_bytes()))?
         + 5;
     let rest = text.get(after..)?;
     let name = rest.split('"').next()?;

@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::{Serialize, Serializer};
 
@@ -306,13 +307,24 @@ fn logrus_msg(line: &str) -> Option<(String, usize)> {
     Some((out, line.len()))
 }
 
-/// The `component=kubelet` field of a k0s logrus line, which tells kubelet from
-/// containerd. `key` is written with its separators: `" component="`.
-fn logrus_field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    let at = memchr::memmem::find(line.as_bytes(), key.as_bytes())? + key.len();
+/// The `component=kubelet` field of a k0s logrus line, which tells kubelet
+/// from containerd lines of one k0s process.
+fn logrus_component(line: &str) -> Option<&str> {
+    const KEY: &str = " component=";
+    // Built once: every line of a containerd journal asks.
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(KEY));
+    let at = finder.find(line.as_bytes())? + KEY.len();
     let rest = line.get(at..)?;
     let end = rest.find(' ').unwrap_or(rest.len());
     rest.get(..end)
+}
+
+/// Whether a logrus line has a `msg="..."` field.
+fn has_logrus_msg(line: &str) -> bool {
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(" msg=\""));
+    finder.find(line.as_bytes()).is_some()
 }
 
 fn is_event_row(inner: &str) -> bool {
@@ -374,9 +386,7 @@ pub fn split_line(line: &str) -> LineView<'_> {
     // Every line of a journald-wrapped containerd log starts with `time="`:
     // look for the rarer component field first.
     if rest.starts_with("time=\"") {
-        if let Some(component) = logrus_field(rest, " component=")
-            .filter(|_| memchr::memmem::find(rest.as_bytes(), b" msg=\"").is_some())
-        {
+        if let Some(component) = logrus_component(rest).filter(|_| has_logrus_msg(rest)) {
             if let Some((msg, _)) = logrus_msg(rest) {
                 let (header, ts) = opens_entry(&msg);
                 let logrus_ts = rest

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -774,9 +775,11 @@ fn drop_link_stubs(obs: &mut Observations) {
 /// without building a record (the quote may be escaped).
 fn succeeded_volume(line: &str) -> Option<&str> {
     const SUCCEEDED: &str = "succeeded for volume ";
-    // memmem, not `str::find`: this runs on every mount-success line, and
-    // building a two-way searcher per call cost more than the search.
-    let at = memchr::memmem::find(line.as_bytes(), SUCCEEDED.as_bytes())? + SUCCEEDED.len();
+    // A searcher built once: this runs on every mount-success line, and
+    // building one per call (`str::find`, `memmem::find`) cost more than the search.
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(SUCCEEDED));
+    let at = finder.find(line.as_bytes())? + SUCCEEDED.len();
     let rest = line.get(at..)?.trim_start_matches('\\').strip_prefix('"')?;
     let end = rest.find(['"', '\\'])?;
     rest.get(..end)
