@@ -393,41 +393,52 @@ impl<'a> Scanner<'a> {
         let mut line_no = cur.first_line;
         let mut hits = Vec::new();
         let tail = buf.get(scan_from..).unwrap_or_default();
-        let mut candidates: Vec<Candidate> = match km {
-            Some(km) if km.has_unfiltered() => every_line_start(&buf, scan_from)
-                .into_iter()
-                .map(|offset| Candidate {
-                    offset,
-                    probe_only: None,
-                    literal: true,
-                })
-                .collect(),
-            Some(km) => {
-                let prefilter = if tail.len() >= FIT_MIN_BYTES {
-                    self.fitted.entry(kind).or_insert_with(|| {
-                        km.fitted_prefilter(tail.get(..FIT_SAMPLE_BYTES).unwrap_or(tail))
+        let fitted = &mut self.fitted;
+        let rule_hits = &mut self.candidates;
+        let rule_candidates = || -> Vec<Candidate> {
+            match km {
+                Some(km) if km.has_unfiltered() => every_line_start(&buf, scan_from)
+                    .into_iter()
+                    .map(|offset| Candidate {
+                        offset,
+                        probe_only: None,
+                        literal: true,
                     })
-                } else {
-                    self.fitted.get(&kind).unwrap_or(km.prefilter())
-                };
-                prefilter.hit_offsets(tail, &mut self.candidates);
-                self.candidates
-                    .iter()
-                    .map(|c| Candidate {
-                        offset: c.offset + scan_from,
-                        ..*c
-                    })
-                    .collect()
+                    .collect(),
+                Some(km) => {
+                    let prefilter = if tail.len() >= FIT_MIN_BYTES {
+                        fitted.entry(kind).or_insert_with(|| {
+                            km.fitted_prefilter(tail.get(..FIT_SAMPLE_BYTES).unwrap_or(tail))
+                        })
+                    } else {
+                        fitted.get(&kind).unwrap_or(km.prefilter())
+                    };
+                    prefilter.hit_offsets(tail, rule_hits);
+                    rule_hits
+                        .iter()
+                        .map(|c| Candidate {
+                            offset: c.offset + scan_from,
+                            ..*c
+                        })
+                        .collect()
+                }
+                None => Vec::new(),
             }
-            None => Vec::new(),
         };
         // Error-like records too, for what no rule knows (they are rare: E/W lines).
         // Their literals may start with the newline before the line, so the
         // search starts one byte early; the file's first line has none.
-        self.offsets.clear();
         let from = scan_from.saturating_sub(1);
-        self.matcher
-            .error_offsets(kind, buf.get(from..).unwrap_or_default(), &mut self.offsets);
+        let matcher = self.matcher;
+        let error_offsets = &mut self.offsets;
+        let error_lines = || {
+            error_offsets.clear();
+            matcher.error_offsets(kind, buf.get(from..).unwrap_or_default(), error_offsets);
+        };
+        // The two searches are independent passes over the same text: a core
+        // the reader leaves idle takes the second (in a batch whose workers are
+        // all busy, both run here, one after the other).
+        let (mut candidates, ()) = rayon::join(rule_candidates, error_lines);
         if scan_from == 0 && cur.first_line == 1 {
             self.offsets.push(0);
         }
