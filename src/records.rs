@@ -564,16 +564,26 @@ pub fn record_start<C: LineCursor + ?Sized>(lines: &C, at: C::Pos) -> C::Pos {
 /// ran into the end of the available text (the record may go on in the next block).
 pub fn record_last<C: LineCursor + ?Sized>(lines: &C, start: C::Pos) -> (C::Pos, bool) {
     let first = lines.text(start);
-    let opener = split_line(&first);
+    record_last_after(lines, start, &split_line(&first), first.len())
+}
+
+/// `record_last`, for a caller that has already split the first line
+/// (`opener`, `first_len` bytes long).
+pub fn record_last_after<C: LineCursor + ?Sized>(
+    lines: &C,
+    start: C::Pos,
+    opener: &LineView<'_>,
+    first_len: usize,
+) -> (C::Pos, bool) {
     let mut last = start;
-    let mut bytes = first.len();
+    let mut bytes = first_len;
     for _ in 1..MAX_RECORD_LINES {
         let Some(next) = lines.next(last) else {
             return (last, true);
         };
         let next_text = lines.text(next);
         bytes += next_text.len();
-        if bytes > MAX_RECORD_BYTES || !continues(&opener, &split_line(&next_text)) {
+        if bytes > MAX_RECORD_BYTES || !continues(opener, &split_line(&next_text)) {
             break;
         }
         last = next;

@@ -19,8 +19,8 @@ use crate::parse::{
     self, Event, MountEntry, NodeStatus, OsRelease, Package, PodFacts, VersionFact,
 };
 use crate::records::{
-    build_record, record_last, record_start, split_line, LineCursor, Record, MAX_RECORD_BYTES,
-    MAX_RECORD_LINES,
+    build_record, record_last, record_last_after, record_start, split_line, LineCursor, Record,
+    MAX_RECORD_BYTES, MAX_RECORD_LINES,
 };
 use crate::rules::load::RulePack;
 use crate::rules::matcher::{
@@ -155,7 +155,7 @@ pub fn finish_errors(
         Some(ErrorRecord::new(c.artifact, level, message, &record))
     }));
     for e in &mut out {
-        e.template = Some(templater.template(&e.message).to_string());
+        e.template = Some(templater.template(&e.message));
     }
     out
 }
@@ -454,7 +454,8 @@ impl<'a> Scanner<'a> {
                         literal: false,
                     }),
             );
-            candidates.sort_unstable_by_key(|c| (c.offset, c.probe_only.is_some()));
+            // Two sorted runs (rule hits, error lines): the stable sort merges them.
+            candidates.sort_by_key(|c| (c.offset, c.probe_only.is_some()));
         }
         let mut errors = Vec::new();
         let mut pending: Vec<ErrorCandidate> = Vec::new();
@@ -472,8 +473,16 @@ impl<'a> Scanner<'a> {
                 }
             }
             let line = lines.start_of(off);
-            let start = record_start(&lines, line).max(processed_until);
-            let (last_line, at_end) = record_last(&lines, start);
+            // A line that opens a record (most hit lines do) is split once, not
+            // once for each end of the record.
+            let text = lines.text(line);
+            let view = split_line(&text);
+            let (start, (last_line, at_end)) = if view.header && line >= processed_until {
+                (line, record_last_after(&lines, line, &view, text.len()))
+            } else {
+                let start = record_start(&lines, line).max(processed_until);
+                (start, record_last(&lines, start))
+            };
             if at_end && !last {
                 deferred = Some(start);
                 break;

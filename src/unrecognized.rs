@@ -928,14 +928,17 @@ pub struct Templater {
 const MAX_MEMO: usize = 50_000;
 
 impl Templater {
-    pub fn template(&mut self, message: &str) -> &str {
-        if !self.memo.contains_key(message) {
-            if self.memo.len() >= MAX_MEMO {
-                self.memo.clear();
-            }
-            self.memo.insert(message.to_string(), template(message));
+    pub fn template(&mut self, message: &str) -> String {
+        // One hash for a message seen before, two for a new one.
+        if let Some(t) = self.memo.get(message) {
+            return t.clone();
         }
-        self.memo.get(message).map_or("", String::as_str)
+        if self.memo.len() >= MAX_MEMO {
+            self.memo.clear();
+        }
+        let t = template(message);
+        self.memo.insert(message.to_string(), t.clone());
+        t
     }
 }
 
@@ -959,9 +962,8 @@ impl Clusterer {
     }
 
     pub fn add(&mut self, level: Level, message: &str, occ: Occurrence<'_>) {
-        let mut templater = std::mem::take(&mut self.templater);
-        self.add_templated(level, templater.template(message), message, occ);
-        self.templater = templater;
+        let t = self.templater.template(message);
+        self.add_templated(level, &t, message, occ);
     }
 
     /// `add`, for a message whose template was made elsewhere (off the thread
