@@ -193,7 +193,9 @@ fn unchanged(input: &Path, report_json: &Path, rules_sha: &str) -> Option<Summar
     })
 }
 
-/// Analyze bundles in parallel on `jobs` threads (0: all cores). With
+/// Analyze bundles in parallel on `jobs` threads (0: all cores). With one
+/// job, each bundle is also read and scanned on that one thread (see
+/// `Options::one_thread`), so `--jobs 1` uses about one core. With
 /// `reuse_in`, a bundle whose last report (in that directory) matches its
 /// content and the rule pack is not analyzed again.
 pub fn run(
@@ -205,6 +207,15 @@ pub fn run(
     reuse_in: Option<&Path>,
     progress: &dyn Progress,
 ) -> Vec<Outcome> {
+    let jobs = match jobs {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let one_thread = Options {
+        one_thread: true,
+        ..options.clone()
+    };
+    let options = if jobs == 1 { &one_thread } else { options };
     let work = || {
         bundles
             .par_iter()

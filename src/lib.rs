@@ -51,6 +51,9 @@ pub struct Options {
     pub limits: Limits,
     /// What quoted evidence is masked.
     pub redaction: report::redact::Policy,
+    /// Do everything on the calling thread (`--jobs 1`): no reader, hash or
+    /// error-building threads, so a run uses about one core.
+    pub one_thread: bool,
 }
 
 #[derive(Debug, Error)]
@@ -89,6 +92,56 @@ pub fn analyze(
             path: input.to_path_buf(),
         }));
     }
+    let (mut obs, read_result, bundle) = if options.one_thread {
+        scan_here(input, pack, matcher, options)?
+    } else {
+        scan_pipelined(input, pack, matcher, options)?
+    };
+    match read_result {
+        Ok(()) => {}
+        // Nothing at all could be read: the input is unreadable.
+        Err(e) if obs.inventory.is_empty() => return Err(Error::Input(e)),
+        Err(e) => obs.warnings.push(format!("reading stopped: {e}")),
+    }
+    let layout = layout::resolve(&obs.artifacts);
+    let verdicts = rules::evaluate::evaluate(pack, &obs, &layout);
+    let unrecognized = cluster_errors(&obs, &layout);
+    let environment = environment(&obs, &layout);
+    obs.inventory.sort_by(|a, b| a.path.cmp(&b.path));
+    let verdict = verdict(&verdicts.findings);
+    let mut report = Report {
+        schema: SCHEMA,
+        verdict,
+        bundle,
+        environment,
+        findings: verdicts.findings,
+        ruled_out: verdicts.ruled_out,
+        resolved: verdicts.resolved,
+        unrecognized,
+        inventory: obs.inventory,
+        warnings: obs.warnings,
+        redactions: Default::default(),
+        rules: RulesInfo {
+            count: pack.rules.len(),
+            sha256: pack.hash.clone(),
+        },
+    };
+    report::redact::redact_report(&mut report, options.redaction);
+    Ok(report)
+}
+
+/// What reading and scanning a bundle gives: the observations, how reading
+/// ended, and the bundle's identity.
+type Scanned = (scan::Observations, Result<(), IngestError>, BundleInfo);
+
+/// Read, scan, build error records and hash on threads of their own (reader
+/// and hash beside the scan, error records beside both).
+fn scan_pipelined(
+    input: &Path,
+    pack: &RulePack,
+    matcher: &Matcher,
+    options: &Options,
+) -> Result<Scanned, Error> {
     let (tx, rx) = sync_channel(CHANNEL_DEPTH);
     let limits = options.limits.clone();
     let input_owned = input.to_path_buf();
@@ -120,38 +173,27 @@ pub fn analyze(
     let mut obs = scanner.finish();
     let built = error_builder.join().map_err(|_| Error::ReaderPanicked)?;
     scan::keep_errors(&mut obs, built);
-    match read_result {
-        Ok(()) => {}
-        // Nothing at all could be read: the input is unreadable.
-        Err(e) if obs.inventory.is_empty() => return Err(Error::Input(e)),
-        Err(e) => obs.warnings.push(format!("reading stopped: {e}")),
-    }
-    let layout = layout::resolve(&obs.artifacts);
-    let verdicts = rules::evaluate::evaluate(pack, &obs, &layout);
-    let unrecognized = cluster_errors(&obs, &layout);
-    let environment = environment(&obs, &layout);
     let bundle = hashed.join().map_err(|_| Error::ReaderPanicked)??;
-    obs.inventory.sort_by(|a, b| a.path.cmp(&b.path));
-    let verdict = verdict(&verdicts.findings);
-    let mut report = Report {
-        schema: SCHEMA,
-        verdict,
-        bundle,
-        environment,
-        findings: verdicts.findings,
-        ruled_out: verdicts.ruled_out,
-        resolved: verdicts.resolved,
-        unrecognized,
-        inventory: obs.inventory,
-        warnings: obs.warnings,
-        redactions: Default::default(),
-        rules: RulesInfo {
-            count: pack.rules.len(),
-            sha256: pack.hash.clone(),
-        },
+    Ok((obs, read_result, bundle))
+}
+
+/// Read, scan and hash on the calling thread, one after the other: for a
+/// run told to use one core (`--jobs 1`).
+fn scan_here(
+    input: &Path,
+    pack: &RulePack,
+    matcher: &Matcher,
+    options: &Options,
+) -> Result<Scanned, Error> {
+    let mut scanner = scan::Scanner::new(pack, matcher).on_one_thread();
+    let read_result = {
+        let mut feed = |chunk| scanner.feed(chunk);
+        let mut sink = Sink::inline(&mut feed, options.limits.clone());
+        ingest::read_input(input, &mut sink)
     };
-    report::redact::redact_report(&mut report, options.redaction);
-    Ok(report)
+    let obs = scanner.finish();
+    let bundle = bundle_info(input)?;
+    Ok((obs, read_result, bundle))
 }
 
 /// Templates shown in a report (the most telling first).

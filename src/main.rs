@@ -89,7 +89,8 @@ struct AnalyzeArgs {
     /// Do not cluster the errors no rule explains (the `unrecognized` list stays empty).
     #[arg(long)]
     no_unrecognized: bool,
-    /// Bundles analyzed at once (0: one per core).
+    /// Bundles analyzed at once (0: one per core). With 1, each bundle is also
+    /// read and scanned on one thread, so the run uses about one core.
     #[arg(long, default_value_t = 0)]
     jobs: usize,
     /// Analyze only the bundles of shard K of N (0-based K; stable hash of the bundle name).

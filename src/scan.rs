@@ -275,6 +275,10 @@ pub struct Scanner<'a> {
     /// Where untouched error-like records go to be built elsewhere; without
     /// it they are built here.
     error_tx: Option<std::sync::mpsc::SyncSender<ErrorBatch>>,
+    /// Without `error_tx`: the memo of the templates made here.
+    templater: unrecognized::Templater,
+    /// Search for rule and error literals one after the other, never on another thread.
+    one_thread: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -289,7 +293,15 @@ impl<'a> Scanner<'a> {
             fitted: BTreeMap::new(),
             mount_ok_probe: matcher.probes.iter().position(|p| p.name == PROBE_MOUNT_OK),
             error_tx: None,
+            templater: unrecognized::Templater::default(),
+            one_thread: false,
         }
+    }
+
+    /// Never hand work to another thread (a run told to use one core).
+    pub fn on_one_thread(mut self) -> Scanner<'a> {
+        self.one_thread = true;
+        self
     }
 
     /// Hand error-like records to another thread to finish (see `finish_errors`).
@@ -395,7 +407,7 @@ impl<'a> Scanner<'a> {
         let tail = buf.get(scan_from..).unwrap_or_default();
         let fitted = &mut self.fitted;
         let rule_hits = &mut self.candidates;
-        let rule_candidates = || -> Vec<Candidate> {
+        let mut rule_candidates = || -> Vec<Candidate> {
             match km {
                 Some(km) if km.has_unfiltered() => every_line_start(&buf, scan_from)
                     .into_iter()
@@ -431,14 +443,18 @@ impl<'a> Scanner<'a> {
         let from = scan_from.saturating_sub(1);
         let matcher = self.matcher;
         let error_offsets = &mut self.offsets;
-        let error_lines = || {
+        let mut error_lines = || {
             error_offsets.clear();
             matcher.error_offsets(kind, buf.get(from..).unwrap_or_default(), error_offsets);
         };
         // The two searches are independent passes over the same text: a core
         // the reader leaves idle takes the second (in a batch whose workers are
         // all busy, both run here, one after the other).
-        let (mut candidates, ()) = rayon::join(rule_candidates, error_lines);
+        let (mut candidates, ()) = if self.one_thread {
+            (rule_candidates(), error_lines())
+        } else {
+            rayon::join(rule_candidates, error_lines)
+        };
         if scan_from == 0 && cur.first_line == 1 {
             self.offsets.push(0);
         }
@@ -574,7 +590,7 @@ impl<'a> Scanner<'a> {
                 let _ = tx.send(batch);
             }
             None => {
-                let finished = finish_errors(batch, &mut unrecognized::Templater::default());
+                let finished = finish_errors(batch, &mut self.templater);
                 keep_errors(&mut self.obs, finished);
             }
         }

@@ -214,3 +214,40 @@ fn a_bad_shard_is_a_usage_error() {
     let o = podmortem(&["analyze", "x", "--shard", "3/3"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `--jobs 1` reads, scans and hashes each bundle on the one worker thread
+/// (no pipeline threads): it must write the very reports the pipeline writes.
+#[test]
+fn one_job_on_one_thread_writes_the_reports_the_pipeline_writes() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = incoming(tmp.path());
+    let outs: Vec<PathBuf> = ["1", "2"]
+        .iter()
+        .map(|jobs| {
+            let out = tmp.path().join(format!("out-{jobs}"));
+            let o = podmortem(&[
+                "analyze",
+                dir.to_str().expect("utf8"),
+                "-o",
+                out.to_str().expect("utf8"),
+                "--jobs",
+                jobs,
+                "--format",
+                "json",
+                "-q",
+            ]);
+            assert_eq!(o.status.code(), Some(3), "--jobs {jobs}");
+            out
+        })
+        .collect();
+    for name in ["healthy-node", "kata-peerpods-einval", "multi-attach-rwo"] {
+        let [one, two] = [&outs[0], &outs[1]]
+            .map(|out| fs::read_to_string(out.join(name).join("report.json")).expect(name));
+        assert!(one.contains("\"findings\""), "{name}");
+        assert_eq!(one, two, "{name}: --jobs 1 and --jobs 2 differ");
+    }
+    assert_eq!(
+        row(&summary(&outs[0]), "broken")["error"],
+        row(&summary(&outs[1]), "broken")["error"]
+    );
+}

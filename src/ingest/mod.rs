@@ -14,6 +14,7 @@ mod dir;
 mod zipfile;
 mod zst;
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -205,8 +206,8 @@ impl<R: Read> Read for Capped<R> {
 }
 
 /// The channel end plus the running totals the limits are checked against.
-pub struct Sink {
-    tx: SyncSender<Chunk>,
+pub struct Sink<'a> {
+    out: Out<'a>,
     limits: Limits,
     total: u64,
     entries: u64,
@@ -217,10 +218,31 @@ pub struct Sink {
     read_buf: Vec<u8>,
 }
 
-impl Sink {
-    pub fn new(tx: SyncSender<Chunk>, limits: Limits) -> Sink {
+/// Where a sink's chunks go.
+enum Out<'a> {
+    /// To the analysis thread.
+    Channel(SyncSender<Chunk>),
+    /// Straight to a consumer on the reading thread (`Sink::inline`).
+    Inline(RefCell<&'a mut dyn FnMut(Chunk)>),
+}
+
+impl Sink<'static> {
+    /// Chunks go to another thread through `tx`.
+    pub fn new(tx: SyncSender<Chunk>, limits: Limits) -> Sink<'static> {
+        Sink::with(Out::Channel(tx), limits)
+    }
+}
+
+impl<'a> Sink<'a> {
+    /// Chunks go to `consumer`, on the thread that reads: for a run that must
+    /// use one thread (`--jobs 1`).
+    pub fn inline(consumer: &'a mut dyn FnMut(Chunk), limits: Limits) -> Sink<'a> {
+        Sink::with(Out::Inline(RefCell::new(consumer)), limits)
+    }
+
+    fn with(out: Out<'a>, limits: Limits) -> Sink<'a> {
         Sink {
-            tx,
+            out,
             limits,
             total: 0,
             entries: 0,
@@ -230,7 +252,17 @@ impl Sink {
     }
 
     fn send(&self, chunk: Chunk) -> Result<(), IngestError> {
-        self.tx.send(chunk).map_err(|_| IngestError::Disconnected)
+        match &self.out {
+            Out::Channel(tx) => tx.send(chunk).map_err(|_| IngestError::Disconnected),
+            Out::Inline(consumer) => {
+                // `send` is never re-entered: the consumer does not read.
+                let mut consumer = consumer
+                    .try_borrow_mut()
+                    .map_err(|_| IngestError::Disconnected)?;
+                (*consumer)(chunk);
+                Ok(())
+            }
+        }
     }
 
     pub fn warn(&self, msg: String) -> Result<(), IngestError> {
