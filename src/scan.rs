@@ -272,8 +272,8 @@ pub struct Scanner<'a> {
     fitted: BTreeMap<ArtifactKind, Prefilter>,
     /// Index of the mount-succeeded probe, for the cheap gate on its lines.
     mount_ok_probe: Option<usize>,
-    /// Where untouched error-like records go to be built elsewhere; without
-    /// it they are built here.
+    /// Where error-like records go to be finished (`finish_errors`) on another
+    /// thread; without it they are finished here.
     error_tx: Option<std::sync::mpsc::SyncSender<ErrorBatch>>,
     /// Without `error_tx`: the memo of the templates made here.
     templater: unrecognized::Templater,
