@@ -105,7 +105,11 @@ pub fn analyze(
     }
     let layout = layout::resolve(&obs.artifacts);
     let verdicts = rules::evaluate::evaluate(pack, &obs, &layout);
-    let unrecognized = cluster_errors(&obs, &layout);
+    let unrecognized = if matcher.collects_unrecognized() {
+        cluster_errors(&obs, &layout)
+    } else {
+        Vec::new()
+    };
     let environment = environment(&obs, &layout);
     obs.inventory.sort_by(|a, b| a.path.cmp(&b.path));
     let verdict = verdict(&verdicts.findings);

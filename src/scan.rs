@@ -536,7 +536,7 @@ impl<'a> Scanner<'a> {
             let explained = matches
                 .iter()
                 .any(|m| matches!(m.target, Target::Signal { .. }));
-            if !explained {
+            if !explained && self.matcher.collects_unrecognized() {
                 if let Some((level, message)) =
                     unrecognized::message_of(kind.as_str(), &record.text)
                 {

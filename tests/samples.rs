@@ -582,3 +582,29 @@ fn a_rule_scaffolded_from_an_unrecognized_template_matches_all_its_occurrences()
         "every occurrence of the template is matched"
     );
 }
+
+/// `--no-unrecognized` says the `unrecognized` list stays empty: it used to
+/// keep the records a rule literal had touched but no rule explained (the
+/// `Error syncing pod` lines of a bench bundle), and the JSON events' warnings.
+#[test]
+fn no_unrecognized_leaves_the_list_empty_and_the_findings_as_they_are() {
+    let input = samples().join("subpath-deleted-sosreport");
+    let (code, with) = analyze(&input);
+    assert_eq!(code, 0);
+    assert!(
+        with["unrecognized"]
+            .as_array()
+            .is_some_and(|u| !u.is_empty()),
+        "the sample has errors no rule knows"
+    );
+    let out = Command::new(bin())
+        .args(["analyze"])
+        .arg(&input)
+        .args(["--format", "json", "-o", "-", "--no-unrecognized"])
+        .output()
+        .expect("run podmortem");
+    assert_eq!(out.status.code(), Some(0));
+    let without: Value = serde_json::from_slice(&out.stdout).expect("one JSON report");
+    assert_eq!(without["unrecognized"], serde_json::json!([]));
+    assert_eq!(without["findings"], with["findings"]);
+}

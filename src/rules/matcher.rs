@@ -225,6 +225,8 @@ pub struct Matcher {
     /// Where error-like records start (klog E/W, logrus error/warning, Warning
     /// events), for the unrecognized-error clustering.
     errors: BTreeMap<ArtifactKind, AhoCorasick>,
+    /// Off: no error-like record is collected (`without_unrecognized`).
+    unrecognized: bool,
 }
 
 /// Literals that mark the start of an error-like record, per kind. A klog
@@ -334,6 +336,7 @@ impl Matcher {
             per_kind,
             probes,
             errors,
+            unrecognized: true,
         }
     }
 
@@ -341,7 +344,13 @@ impl Matcher {
     /// runs that only want the findings, and to measure what clustering costs.
     pub fn without_unrecognized(mut self) -> Matcher {
         self.errors.clear();
+        self.unrecognized = false;
         self
+    }
+
+    /// Whether error-like records no rule explains are collected at all.
+    pub fn collects_unrecognized(&self) -> bool {
+        self.unrecognized
     }
 
     /// Offsets of line starts that open an error-like record, appended to `out`.
