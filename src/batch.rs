@@ -218,7 +218,8 @@ pub fn run(
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let sizes: Vec<u64> = bundles.iter().map(|b| bundle_bytes(b)).collect();
+    // About how much work each bundle is: what it holds on disk.
+    let sizes: Vec<u64> = bundles.iter().map(|b| crate::input_bytes(b)).collect();
     let mut order: Vec<usize> = (0..bundles.len()).collect();
     order.sort_by(|&a, &b| sizes.get(b).cmp(&sizes.get(a)).then(a.cmp(&b)));
     let next = AtomicUsize::new(0);
@@ -302,30 +303,6 @@ fn analyze_one(
     };
     progress.finished(&outcome);
     outcome
-}
-
-/// About how much work a bundle is: an archive's size, or the size of the
-/// files under a directory (links not followed).
-fn bundle_bytes(path: &Path) -> u64 {
-    match fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => dir_bytes(path),
-        Ok(meta) => meta.len(),
-        Err(_) => 0,
-    }
-}
-
-fn dir_bytes(dir: &Path) -> u64 {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| match e.file_type() {
-            Ok(t) if t.is_dir() => dir_bytes(&e.path()),
-            Ok(t) if t.is_file() => e.metadata().map_or(0, |m| m.len()),
-            _ => 0,
-        })
-        .sum()
 }
 
 /// Told, from the worker threads, when each bundle starts and ends: the CLI
