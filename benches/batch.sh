@@ -7,6 +7,8 @@
 #
 #   [PODMORTEM=binary] benches/batch.sh [--bundles N] [--mb N] [--runs N] [--no-build]
 set -euo pipefail
+# now, elapsed, median, ratio
+. "$(dirname "$0")/timing.sh"
 cd "$(dirname "$0")/.."
 
 BUNDLES=8
@@ -42,10 +44,6 @@ for i in $(seq 1 "$BUNDLES"); do
     fi
 done
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
 # One timed batch; every bundle must have its report and the expected finding.
 run_batch() {

@@ -6,6 +6,8 @@
 #
 # Needs: cargo, python3 (>= 3.11 for tomllib), gzip, GNU date. Optional: rg, /usr/bin/time (GNU).
 set -euo pipefail
+# now, elapsed, median, ratio
+. "$(dirname "$0")/timing.sh"
 
 MB=500
 RUNS=5
@@ -77,8 +79,6 @@ else
 fi
 
 # ---------------------------------------------------------------- timing helpers
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 OUT="$WORK/report.json"
 check_report() {
@@ -129,8 +129,6 @@ run_rg() {
     elapsed "$t0" "$t1"
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 mbs() { awk -v n="$RAW_BYTES" -v s="$1" 'BEGIN { printf "%.0f", n / 1e6 / s }'; }
 
 echo "== bundle $BUNDLE: $(awk -v n="$RAW_BYTES" 'BEGIN { printf "%.1f", n / 1e6 }') MB uncompressed tar," \

@@ -17,10 +17,16 @@ fn samples() -> PathBuf {
 
 /// `podmortem analyze INPUT --format json -o -`: the exit code and the report.
 fn analyze(input: &Path) -> (i32, Value) {
+    analyze_with(input, &[])
+}
+
+/// `analyze`, with more flags.
+fn analyze_with(input: &Path, flags: &[&str]) -> (i32, Value) {
     let out = Command::new(bin())
         .args(["analyze"])
         .arg(input)
         .args(["--format", "json", "-o", "-"])
+        .args(flags)
         .output()
         .expect("run podmortem");
     let code = out.status.code().unwrap_or(-1);
@@ -597,14 +603,8 @@ fn no_unrecognized_leaves_the_list_empty_and_the_findings_as_they_are() {
             .is_some_and(|u| !u.is_empty()),
         "the sample has errors no rule knows"
     );
-    let out = Command::new(bin())
-        .args(["analyze"])
-        .arg(&input)
-        .args(["--format", "json", "-o", "-", "--no-unrecognized"])
-        .output()
-        .expect("run podmortem");
-    assert_eq!(out.status.code(), Some(0));
-    let without: Value = serde_json::from_slice(&out.stdout).expect("one JSON report");
+    let (code, without) = analyze_with(&input, &["--no-unrecognized"]);
+    assert_eq!(code, 0);
     assert_eq!(without["unrecognized"], serde_json::json!([]));
     assert_eq!(without["findings"], with["findings"]);
 }
