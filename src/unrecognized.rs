@@ -17,7 +17,9 @@
 //! same position:
 //! - `=[<list>]`: a bracketed list after `=` (`unattached volumes=[a b c]`), because
 //!   its length varies and would otherwise change the token count;
-//! - `<url>` URLs; `<ts>` timestamps (RFC 3339, `2024-05-14 10:45:50.85 +0000 UTC m=+1580.18`
+//! - `<url>` URLs; `<pod>` for kubelet's `name_namespace(uid)` pod references
+//!   (`CrashLoopBackOff ... pod=web-0_shop(<uid>)`), so one failure across namespaces and
+//!   StatefulSets is one template; `<ts>` timestamps (RFC 3339, `2024-05-14 10:45:50.85 +0000 UTC m=+1580.18`
 //!   as Go prints a `time.Time`, klog, Go log, syslog, RFC 1123, bare `hh:mm:ss`, `m=+...`);
 //! - `<uid>` UUIDs (also inside `pvc-<uid>` and docker names), `<ip>` IPv4 (with `/cidr`,
 //!   `:port`) and IPv6;
@@ -96,6 +98,7 @@ const SUFFIX: &str = "[bcdfghjklmnpqrstvwxz2456789]";
 enum Cat {
     List,
     Url,
+    PodRef,
     Ts,
     Uid,
     Ip,
@@ -107,9 +110,10 @@ enum Cat {
     Num,
 }
 
-const CATS: [Cat; 11] = [
+const CATS: [Cat; 12] = [
     Cat::List,
     Cat::Url,
+    Cat::PodRef,
     Cat::Ts,
     Cat::Uid,
     Cat::Ip,
@@ -122,7 +126,7 @@ const CATS: [Cat; 11] = [
 ];
 
 /// The pattern of each category, in priority order.
-fn cat_patterns() -> [String; 11] {
+fn cat_patterns() -> [String; 12] {
     let ts = [
         r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?: [+-]\d{4})?(?: (?:UTC|GMT|[A-Z]{1,2}[SD]T|CES?T))?(?: m=[+-]\d+(?:\.\d+)?)?".to_string(),
         format!(r"{B}\d{{4}}-\d{{2}}-\d{{2}}{B}"),
@@ -141,11 +145,15 @@ fn cat_patterns() -> [String; 11] {
         format!(r"{B}(?:[0-9a-fA-F]{{1,4}}:){{1,6}}:(?:[0-9a-fA-F]{{1,4}}{B})?"),
     ]
     .join("|");
+    let uid = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     [
         r"=\[[^\[\]\n]+\]".to_string(),
         format!(r#"{B}[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'<>]+"#),
+        // kubelet's `format.Pod`: `name_namespace(uid)`, one pod whatever its
+        // namespace or name (StatefulSet ordinals included).
+        format!(r"{B}[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?_[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\({uid}\)"),
         ts,
-        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}".to_string(),
+        uid.to_string(),
         ip,
         r#""[/a-z0-9][^"\s]*"|'[/a-z0-9][^'\s]*'"#.to_string(),
         // The delimiter before the path is part of the match (no look-behind in
@@ -763,6 +771,7 @@ fn push_placeholder(span: &str, out: &mut String) {
     match category(span) {
         Some(Cat::List) => out.push_str("=[<list>]"),
         Some(Cat::Url) => out.push_str("<url>"),
+        Some(Cat::PodRef) => out.push_str("<pod>"),
         Some(Cat::Ts) => out.push_str("<ts>"),
         Some(Cat::Uid) => out.push_str("<uid>"),
         Some(Cat::Ip) => out.push_str("<ip>"),
@@ -1559,6 +1568,70 @@ mod tests {
         assert_eq!(
             template("no space left on device"),
             "no space left on device"
+        );
+    }
+
+    /// kubelet 1.29's `pod_workers.go` line for a crash-looping container: the
+    /// `pod=name_namespace(uid)` inside the error is `format.Pod`.
+    fn crash_loop_line(pod: &str, ns: &str, uid: &str, container: &str) -> String {
+        format!(
+            r#"E0314 06:10:06.113000    3231 pod_workers.go:1298] "Error syncing pod, skipping" err="failed to \"StartContainer\" for \"{container}\" with CrashLoopBackOff: \"back-off 5m0s restarting failed container={container} pod={pod}_{ns}({uid})\"" pod="{ns}/{pod}" podUID="{uid}""#
+        )
+    }
+
+    #[test]
+    fn regression_crash_loops_in_many_namespaces_are_one_cluster() {
+        // The bench bundle's CrashLoopBackOff lines were 25 templates, one per
+        // namespace and StatefulSet pod, because `_namespace(` stuck to the pod.
+        let mut r = Lcg(11);
+        let mut c = Clusterer::new(1000);
+        let pods = [
+            "web-7d9f8b6c4d-x2k9p",
+            "kafka-0",
+            "db-12",
+            "fluent-bit-zx7q2",
+        ];
+        let namespaces = ["shop", "kube-system", "cert-manager", "payments", "ci"];
+        for i in 0..30usize {
+            let pod = pods.get(i % pods.len()).copied().unwrap_or("web-0");
+            let ns = namespaces.get(i % namespaces.len()).copied().unwrap_or("x");
+            let line = crash_loop_line(pod, ns, &r.uid(), "app");
+            let (level, msg) = message_of("kubelet-log", &line).unwrap();
+            c.add(
+                level,
+                &msg,
+                occ("kubelet-log", i as u64 + 1, &line, None, None),
+            );
+        }
+        let out = c.finish(20);
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert_eq!(out.first().map(|k| k.count), Some(30));
+        assert!(
+            out.first()
+                .is_some_and(|k| k.template.ends_with(r#"container=app pod=<pod>""#)),
+            "{out:#?}"
+        );
+    }
+
+    #[test]
+    fn pod_references_and_near_misses() {
+        let uid = "0b8f3c2e-1d4a-4f6b-9c7e-5a2b1c3d4e5f";
+        assert_eq!(
+            template(&format!("pod=kafka-0_payments({uid})")),
+            "pod=<pod>"
+        );
+        assert_eq!(
+            template(&format!("pod web-7d9f8b6c4d-x2k9p_shop({uid}) failed")),
+            "pod <pod> failed"
+        );
+        // Not a pod reference: no UID in the parentheses, or a capitalised name.
+        assert_eq!(
+            template("pod=kafka-0_payments(x)"),
+            "pod=kafka-0_payments(x)"
+        );
+        assert_eq!(
+            template(&format!("Kafka_Payments({uid})")),
+            "Kafka_Payments(<uid>)"
         );
     }
 

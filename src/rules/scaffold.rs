@@ -242,6 +242,33 @@ mod tests {
     }
 
     #[test]
+    fn a_crash_loop_rule_matches_every_namespace_and_captures_the_pod() {
+        let line = |pod: &str, ns: &str, uid: &str| {
+            format!(
+                r#"E0314 06:10:06.113000    3231 pod_workers.go:1298] "Error syncing pod, skipping" err="failed to \"StartContainer\" for \"app\" with CrashLoopBackOff: \"back-off 5m0s restarting failed container=app pod={pod}_{ns}({uid})\"" pod="{ns}/{pod}" podUID="{uid}""#
+            )
+        };
+        let a = line(
+            "web-7d9f8b6c4d-x2k9p",
+            "shop",
+            "0b8f3c2e-1d4a-4f6b-9c7e-5a2b1c3d4e5f",
+        );
+        let b = line(
+            "kafka-0",
+            "payments",
+            "9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff",
+        );
+        let file = from_line(&a, ArtifactKind::KubeletLog, None).expect("scaffold");
+        passes(&file);
+        let spec: crate::rules::schema::RuleFile = toml::from_str(&file).expect("toml");
+        let re = Regex::new(&spec.signals[0].regex).expect("regex");
+        let caps = re
+            .captures(&b)
+            .unwrap_or_else(|| panic!("{}", spec.signals[0].regex));
+        assert_eq!(caps.name("pod").map(|m| m.as_str()), Some("kafka-0"));
+    }
+
+    #[test]
     fn a_template_without_constant_text_is_refused() {
         assert!(rule_file("x", "<num> <uid>", "1 2", ArtifactKind::KubeletLog, "s").is_err());
     }
