@@ -259,7 +259,9 @@ fn journald_prefix(line: &str) -> Option<(Timestamp, &str, &str, usize)> {
     let host_end = rest.find(' ')?;
     let host = rest.get(..host_end)?;
     let after_host = rest.get(host_end + 1..)?;
-    let colon = after_host.find(": ")?;
+    // `find(": ")` builds a two-way searcher per call; a unit name is short.
+    let colon = memchr::memchr_iter(b':', after_host.as_bytes())
+        .find(|&i| after_host.as_bytes().get(i + 1) == Some(&b' '))?;
     let unit = after_host.get(..colon)?;
     // `unit[pid]` or `unit`: no spaces allowed, so free text is not taken for a unit.
     if unit.is_empty() || unit.contains(' ') || host.is_empty() || host.starts_with('[') {

@@ -422,20 +422,23 @@ fn logrus(text: &str) -> Option<Option<(Level, String)>> {
     } else {
         // Only near the start: `level=` deep in free text is not a logrus header.
         let head = line.get(..line.len().min(96)).unwrap_or(line);
-        head.find(" level=")? + 1
+        static LEVEL: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+        let level = LEVEL.get_or_init(|| memchr::memmem::Finder::new(" level="));
+        level.find(head.as_bytes())? + 1
     };
-    let rest = line.get(at + 6..)?;
-    let lvl: String = rest
-        .trim_start_matches('"')
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let level = match lvl.as_str() {
-        "error" | "err" | "fatal" | "panic" | "crit" | "critical" => Level::Error,
-        "warning" | "warn" => Level::Warning,
-        "" => return None,
-        _ => return Some(None),
+    let rest = line.get(at + 6..)?.trim_start_matches('"');
+    let lvl = rest
+        .get(..rest.bytes().take_while(u8::is_ascii_alphabetic).count())
+        .unwrap_or("");
+    let is = |names: &[&str]| names.iter().any(|n| lvl.eq_ignore_ascii_case(n));
+    let level = if is(&["error", "err", "fatal", "panic", "crit", "critical"]) {
+        Level::Error
+    } else if is(&["warning", "warn"]) {
+        Level::Warning
+    } else if lvl.is_empty() {
+        return None;
+    } else {
+        return Some(None);
     };
     let fields = text.get(at..).unwrap_or("");
     let msg = field_value(fields, "msg").unwrap_or_default();
@@ -494,27 +497,21 @@ fn json_field(t: &str, key: &str) -> Option<String> {
 
 /// The value of `key=` in a logfmt-style field list: quoted or bare.
 fn field_value(fields: &str, key: &str) -> Option<String> {
-    let pat = format!("{key}=");
-    let mut from = 0;
-    while let Some(rel) = fields.get(from..)?.find(&pat) {
-        let at = from + rel;
-        let before = if at == 0 {
-            None
-        } else {
-            fields.as_bytes().get(at - 1).copied()
-        };
-        if matches!(before, None | Some(b' ') | Some(b'\t')) {
-            let v = at + pat.len();
-            let rest = fields.get(v..)?;
-            if rest.starts_with('"') {
-                return quoted_value(fields, v + 1).map(|(s, _)| s);
-            }
-            let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
-            return rest.get(..end).map(str::to_string);
-        }
-        from = at + pat.len();
+    let b = fields.as_bytes();
+    // A line holds a few `=` and many letters: look at each `=` and the key
+    // before it, instead of searching for the key (this runs on every record).
+    let eq = memchr::memchr_iter(b'=', b).find(|&eq| {
+        eq >= key.len()
+            && b.get(eq - key.len()..eq) == Some(key.as_bytes())
+            && (eq == key.len() || matches!(b.get(eq - key.len() - 1), Some(b' ' | b'\t')))
+    })?;
+    let v = eq + 1;
+    let rest = fields.get(v..)?;
+    if rest.starts_with('"') {
+        return quoted_value(fields, v + 1).map(|(s, _)| s);
     }
-    None
+    let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+    rest.get(..end).map(str::to_string)
 }
 
 /// The quoted value that starts at byte `start` (just after its opening quote), and
@@ -728,8 +725,11 @@ fn finish_message(msg: &str) -> String {
         m = r;
     }
     let m = m.trim();
+    // Built once: every message asks.
+    static UNIQUE_NAME: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let unique_name = UNIQUE_NAME.get_or_init(|| memchr::memmem::Finder::new("(UniqueName: "));
     match detailed_re() {
-        Some(re) if m.contains("(UniqueName: ") => re.replace_all(m, "").into_owned(),
+        Some(re) if unique_name.find(m.as_bytes()).is_some() => re.replace_all(m, "").into_owned(),
         _ => m.to_string(),
     }
 }

@@ -232,6 +232,12 @@ pub struct Matcher {
 /// Literals that mark the start of an error-like record, per kind. A klog
 /// severity letter is only an error when it opens the line: after a newline,
 /// after journald's `unit[pid]: `, or inside k0s's `msg="`.
+///
+/// Teddy searches by a literal's first bytes, so none starts with what every
+/// line of some log holds: `level=error` would stop the search at each
+/// `level=info` of a containerd journal, and `msg="E0` at each `msg=`. Their
+/// tails are searched instead (a third faster there); `message_of` decides
+/// what a candidate line really is.
 fn error_literals(kind: ArtifactKind) -> &'static [&'static str] {
     match kind {
         ArtifactKind::KubeletLog | ArtifactKind::RuntimeLog | ArtifactKind::OtherLog => &[
@@ -243,15 +249,15 @@ fn error_literals(kind: ArtifactKind) -> &'static [&'static str] {
             "\nE1",
             "\nW0",
             "\nW1",
-            "msg=\"E0",
-            "msg=\"E1",
-            "msg=\"W0",
-            "msg=\"W1",
-            "level=error",
-            "level=warn",
-            "level=fatal",
-            "\"level\":\"error",
-            "\"level\":\"warn",
+            "=\"E0",
+            "=\"E1",
+            "=\"W0",
+            "=\"W1",
+            "l=error",
+            "l=warn",
+            "l=fatal",
+            "l\":\"error",
+            "l\":\"warn",
         ],
         ArtifactKind::Events | ArtifactKind::PodDescribe => &["Warning "],
         _ => &[],
