@@ -34,7 +34,6 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
-use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -163,11 +162,11 @@ fn scan_pipelined(
     // scan: on the scan thread they were the price of clustering.
     let (error_tx, error_rx) = sync_channel::<scan::ErrorBatch>(CHANNEL_DEPTH);
     let error_builder = std::thread::spawn(move || {
-        let mut templater = unrecognized::Templater::default();
-        error_rx
-            .into_iter()
-            .flat_map(|batch| scan::finish_errors(batch, &mut templater))
-            .collect::<Vec<_>>()
+        let mut tally = unrecognized::Tally::default();
+        for batch in error_rx {
+            scan::finish_errors(batch, &mut tally);
+        }
+        tally
     });
     let mut scanner = scan::Scanner::new(pack, matcher).with_error_sink(error_tx);
     for chunk in rx {
@@ -175,8 +174,7 @@ fn scan_pipelined(
     }
     let read_result = reader.join().map_err(|_| Error::ReaderPanicked)?;
     let mut obs = scanner.finish();
-    let built = error_builder.join().map_err(|_| Error::ReaderPanicked)?;
-    scan::keep_errors(&mut obs, built);
+    obs.tally = error_builder.join().map_err(|_| Error::ReaderPanicked)?;
     let bundle = hashed.join().map_err(|_| Error::ReaderPanicked)??;
     Ok((obs, read_result, bundle))
 }
@@ -208,39 +206,25 @@ fn cluster_errors(
     obs: &scan::Observations,
     layout: &layout::Layout,
 ) -> Vec<report::model::Unrecognized> {
-    use unrecognized::{Clusterer, Level, Occurrence};
+    use unrecognized::{Clusterer, Level, Occurrence, Place};
     let year = obs.artifacts.iter().filter_map(|a| a.year).max();
-    let node_of = |artifact: usize, host: Option<&str>| -> Option<&str> {
-        host.and_then(|h| layout.node_for_host(h))
-            .or_else(|| {
-                layout
-                    .node_of
-                    .get(artifact)
-                    .copied()
-                    .flatten()
-                    .and_then(|n| layout.nodes.get(n))
-            })
-            .map(|n| n.name.as_str())
-    };
     let mut clusterer = Clusterer::new(5_000);
-    for e in &obs.errors {
-        let Some(a) = obs.artifacts.get(e.artifact) else {
-            continue;
-        };
-        let y = a.year.or(year);
-        let occurrence = Occurrence {
+    clusterer.add_tally(&obs.tally, |artifact, host| {
+        let a = obs.artifacts.get(artifact)?;
+        let node = host.and_then(|h| layout.node_for_host(h)).or_else(|| {
+            layout
+                .node_of
+                .get(artifact)
+                .copied()
+                .flatten()
+                .and_then(|n| layout.nodes.get(n))
+        });
+        Some(Place {
             artifact: &a.path,
-            line: e.line,
-            text: &e.text,
-            timestamp: e.timestamp.map(|t| y.map_or(t, |y| t.with_year(y))),
-            node: node_of(e.artifact, e.host.as_deref()),
-            pod: pod_in(&e.text),
-        };
-        match &e.template {
-            Some(t) => clusterer.add_templated(e.level, t, &e.message, occurrence),
-            None => clusterer.add(e.level, &e.message, occurrence),
-        }
-    }
+            node: node.map(|n| n.name.as_str()),
+            year: a.year.or(year),
+        })
+    });
     // JSON events have no lines to scan: their Warning messages go in whole,
     // unless a rule's record already quotes them.
     for (i, a) in obs.artifacts.iter().enumerate() {
@@ -314,25 +298,6 @@ fn cluster_errors(
             },
         })
         .collect()
-}
-
-/// The pod a log line names: `pod="ns/name"` (structured klog) or `pod "name"`.
-fn pod_in(text: &str) -> Option<&str> {
-    // Built once: this runs on every error record.
-    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
-    let [pod_eq, pod_quoted] = FINDERS.get_or_init(|| {
-        [
-            memchr::memmem::Finder::new("pod=\""),
-            memchr::memmem::Finder::new("pod \""),
-        ]
-    });
-    let after = pod_eq
-        .find(text.as_bytes())
-        .or_else(|| pod_quoted.find(text.as_bytes()))?
-        + 5;
-    let rest = text.get(after..)?;
-    let name = rest.split('"').next()?;
-    (!name.is_empty() && name.len() < 254).then_some(name)
 }
 
 fn verdict(findings: &[report::model::Finding]) -> String {

@@ -88,28 +88,9 @@ const FIT_MIN_BYTES: usize = 256 << 10;
 /// How much of that block the fitting counts windows in (about 2 ms).
 const FIT_SAMPLE_BYTES: usize = 1 << 20;
 
-/// Error-like records kept for clustering: bounded, so memory does not grow with the bundle.
-pub const MAX_ERROR_RECORDS: usize = 100_000;
-
-/// An error-like record that no rule signal matched.
-#[derive(Clone, Debug)]
-pub struct ErrorRecord {
-    pub artifact: usize,
-    pub level: unrecognized::Level,
-    /// The message without the log's own header (`unrecognized::message_of`).
-    pub message: String,
-    /// The message's template, when it was made with the record (off the scan thread).
-    pub template: Option<String>,
-    pub line: u64,
-    /// The record's first lines as they are in the artifact.
-    pub text: String,
-    pub timestamp: Option<crate::records::Timestamp>,
-    pub host: Option<String>,
-}
-
 /// An error-like record no rule literal touched, as raw lines: turning it
-/// into an `ErrorRecord` (record anatomy, message, template) is left to
-/// `finish_errors`, so the scan's critical path only copies the lines.
+/// into a record (anatomy, message, template) is left to `finish_errors`, so
+/// the scan's critical path only copies the lines.
 #[derive(Clone, Debug)]
 pub struct ErrorCandidate {
     pub artifact: usize,
@@ -118,76 +99,70 @@ pub struct ErrorCandidate {
     pub raw: String,
 }
 
-/// Keep error records up to the bound; count the rest.
-pub fn keep_errors(obs: &mut Observations, errors: Vec<ErrorRecord>) {
-    for e in errors {
-        if obs.errors.len() < MAX_ERROR_RECORDS {
-            obs.errors.push(e);
-        } else {
-            obs.errors_dropped += 1;
-        }
-    }
+/// A record the scan built (a rule literal was on it) that no rule signal explained.
+#[derive(Clone, Debug)]
+pub struct BuiltError {
+    pub artifact: usize,
+    pub kind: ArtifactKind,
+    pub record: Record,
 }
 
 /// The error-like records of one stretch of scanned text, on their way to
-/// `finish_errors`: the records the scan built anyway (a rule literal was on
-/// them), and the raw lines of those it did not build.
+/// `finish_errors`: the records the scan built anyway, and the raw lines of
+/// those it did not build.
 #[derive(Debug, Default)]
 pub struct ErrorBatch {
-    pub built: Vec<ErrorRecord>,
+    pub built: Vec<BuiltError>,
     pub lines: Vec<ErrorCandidate>,
 }
 
-/// Build the error records of a batch and template them all. `analyze` runs
-/// this on a thread of its own: on the scan thread, building and templating
-/// were most of what clustering cost, and templating after the scan was the
-/// longest step between the last block and the report. A line whose message
-/// is not error-like after all gives no record.
-pub fn finish_errors(
-    batch: ErrorBatch,
-    templater: &mut unrecognized::Templater,
-) -> Vec<ErrorRecord> {
-    let mut out = batch.built;
-    out.extend(batch.lines.into_iter().filter_map(|c| {
+/// Build the error records of a batch, and tally those whose message is
+/// error-like by template. `analyze` runs this on a thread of its own: on the
+/// scan thread, building and templating were most of what clustering cost.
+pub fn finish_errors(batch: ErrorBatch, tally: &mut unrecognized::Tally) {
+    for b in batch.built {
+        tally_record(tally, b.artifact, b.kind, &b.record);
+    }
+    for c in batch.lines {
         let lines: Vec<&str> = c.raw.split('\n').collect();
         let record = build_record(c.first_line, &lines);
-        let (level, message) = unrecognized::message_of(c.kind.as_str(), &record.text)?;
-        Some(ErrorRecord::new(c.artifact, level, message, &record))
-    }));
-    for e in &mut out {
-        e.template = Some(templater.template(&e.message));
+        tally_record(tally, c.artifact, c.kind, &record);
     }
-    out
 }
 
-impl ErrorRecord {
-    fn new(
-        artifact: usize,
-        level: unrecognized::Level,
-        mut message: String,
-        record: &Record,
-    ) -> ErrorRecord {
-        truncate(&mut message, unrecognized::MAX_TEMPLATE_INPUT);
-        let mut text = record
-            .raw
-            .iter()
-            .take(8)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n");
-        truncate(&mut text, 4096);
-        ErrorRecord {
-            artifact,
-            level,
-            message,
-            template: None,
-            line: record.first_line,
-            text,
-            timestamp: record.timestamp,
-            host: record.host.clone(),
+/// Tally one record, when its message is error-like.
+fn tally_record(
+    tally: &mut unrecognized::Tally,
+    artifact: usize,
+    kind: ArtifactKind,
+    record: &Record,
+) {
+    let Some((level, mut message)) = unrecognized::message_of(kind.as_str(), &record.text) else {
+        return;
+    };
+    truncate(&mut message, unrecognized::MAX_TEMPLATE_INPUT);
+    // The example: the record's first lines as they are in the artifact.
+    let text: Cow<'_, str> = match record.raw.as_slice() {
+        [one] if one.len() <= MAX_EXAMPLE_BYTES => Cow::Borrowed(one),
+        raw => {
+            let mut text = raw.iter().take(8).cloned().collect::<Vec<_>>().join("\n");
+            truncate(&mut text, MAX_EXAMPLE_BYTES);
+            Cow::Owned(text)
         }
-    }
+    };
+    tally.add(unrecognized::ErrorSeen {
+        artifact,
+        host: record.host.as_deref(),
+        level,
+        message: &message,
+        line: record.first_line,
+        text: &text,
+        timestamp: record.timestamp,
+    });
 }
+
+/// Bytes of a record's first lines kept as an example.
+const MAX_EXAMPLE_BYTES: usize = 4096;
 
 fn truncate(s: &mut String, max: usize) {
     if s.len() > max {
@@ -206,9 +181,8 @@ pub struct Observations {
     pub warnings: Vec<String>,
     pub artifacts: Vec<ArtifactFacts>,
     pub hits: Vec<Hit>,
-    pub errors: Vec<ErrorRecord>,
-    /// Error-like records beyond `MAX_ERROR_RECORDS`.
-    pub errors_dropped: u64,
+    /// The error-like records no rule explained, by template.
+    pub tally: unrecognized::Tally,
 }
 
 /// A byte buffer seen as lines; positions are line-start offsets.
@@ -273,10 +247,8 @@ pub struct Scanner<'a> {
     /// Index of the mount-succeeded probe, for the cheap gate on its lines.
     mount_ok_probe: Option<usize>,
     /// Where error-like records go to be finished (`finish_errors`) on another
-    /// thread; without it they are finished here.
+    /// thread; without it they are finished here, into `obs.tally`.
     error_tx: Option<std::sync::mpsc::SyncSender<ErrorBatch>>,
-    /// Without `error_tx`: the memo of the templates made here.
-    templater: unrecognized::Templater,
     /// Search for rule and error literals one after the other, never on another thread.
     one_thread: bool,
 }
@@ -293,7 +265,6 @@ impl<'a> Scanner<'a> {
             fitted: BTreeMap::new(),
             mount_ok_probe: matcher.probes.iter().position(|p| p.name == PROBE_MOUNT_OK),
             error_tx: None,
-            templater: unrecognized::Templater::default(),
             one_thread: false,
         }
     }
@@ -536,18 +507,19 @@ impl<'a> Scanner<'a> {
             let explained = matches
                 .iter()
                 .any(|m| matches!(m.target, Target::Signal { .. }));
-            if !explained && self.matcher.collects_unrecognized() {
-                if let Some((level, message)) =
-                    unrecognized::message_of(kind.as_str(), &record.text)
-                {
-                    errors.push(ErrorRecord::new(cur.artifact, level, message, &record));
-                }
-            }
             for m in matches {
                 if let (Target::Signal { .. }, Some(v)) = (m.target, m.captures.get("volume")) {
                     cur.failed_volumes.insert(v.clone());
                 }
                 hits.push((m, record.clone()));
+            }
+            if !explained && self.matcher.collects_unrecognized() {
+                // Whether it is error-like at all is for `finish_errors` to say.
+                errors.push(BuiltError {
+                    artifact: cur.artifact,
+                    kind,
+                    record,
+                });
             }
             processed_until = end + 1;
         }
@@ -589,10 +561,7 @@ impl<'a> Scanner<'a> {
                 // A closed receiver only means nobody wants them any more.
                 let _ = tx.send(batch);
             }
-            None => {
-                let finished = finish_errors(batch, &mut self.templater);
-                keep_errors(&mut self.obs, finished);
-            }
+            None => finish_errors(batch, &mut self.obs.tally),
         }
     }
 
@@ -981,7 +950,13 @@ mod tests {
             if i % 700 == 350 {
                 text.push_str(failure);
             } else {
-                text.push_str(&format!("E0418 08:42:40.{i:06}    1187 dns.go:153] \"Nameserver limits exceeded\" line={i}\n"));
+                // A word of letters per line: every error record is a template of
+                // its own, so the tally keeps each one's line.
+                let word: String = [i / 676, i / 26 % 26, i % 26]
+                    .iter()
+                    .map(|&d| char::from(b'a' + d as u8))
+                    .collect();
+                text.push_str(&format!("E0418 08:42:40.{i:06}    1187 dns.go:153] \"Nameserver limits exceeded\" err=\"zone {word}\"\n"));
             }
         }
         let want: Vec<u64> = {
@@ -995,6 +970,11 @@ mod tests {
             }
             out
         };
+        let want_errors: Vec<u64> = (1u64..)
+            .zip(text.lines())
+            .filter(|(_, l)| l.contains("Nameserver"))
+            .map(|(n, _)| n)
+            .collect();
         for block_lines in [5000usize, 1, 7, 64, 333] {
             let mut sc = Scanner::new(&pack, &matcher);
             sc.feed(Chunk::Start {
@@ -1018,12 +998,11 @@ mod tests {
             got.sort_unstable();
             got.dedup();
             assert_eq!(got, want, "blocks of {block_lines} lines");
-            let error_lines: Vec<u64> = obs.errors.iter().map(|e| e.line).take(3).collect();
             assert_eq!(
-                error_lines,
-                vec![1, 2, 3],
+                obs.tally.example_lines(),
+                want_errors,
                 "blocks of {block_lines} lines; {} errors",
-                obs.errors.len()
+                obs.tally.records()
             );
         }
     }

@@ -951,6 +951,152 @@ impl Templater {
     }
 }
 
+/// One error-like record as the scan saw it, before the bundle's layout is known.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorSeen<'a> {
+    pub artifact: usize,
+    /// The journald host of the record, which may name another node than the artifact's.
+    pub host: Option<&'a str>,
+    pub level: Level,
+    pub message: &'a str,
+    pub line: u64,
+    /// The record's first lines as they are in the artifact.
+    pub text: &'a str,
+    pub timestamp: Option<Timestamp>,
+}
+
+/// Error-like records tallied by template while the bundle is still being
+/// read (on the thread that finishes error records, see `scan::finish_errors`),
+/// one tally per artifact and journald host. A node and a year are only known
+/// once the whole bundle is read; `Clusterer::add_tally` brings them in then.
+/// Keeping each record until then cost a copy of it, and clustering them all
+/// after the scan was the longest step between the last block and the report.
+#[derive(Debug, Default)]
+pub struct Tally {
+    templater: Templater,
+    /// Template -> one entry per (artifact, host) it was seen in, in the order first seen.
+    seen: HashMap<String, Vec<Seen>>,
+    /// Records whose template came after `MAX_TALLY_TEMPLATES` others.
+    pub dropped: u64,
+}
+
+/// Distinct templates a tally keeps (as many as a `Clusterer` of a bundle).
+pub const MAX_TALLY_TEMPLATES: usize = 5_000;
+
+/// What one (template, artifact, host) has gathered.
+#[derive(Clone, Debug)]
+struct Seen {
+    artifact: usize,
+    host: Option<String>,
+    level: Level,
+    count: u64,
+    benign: bool,
+    /// First and last seen, kept apart for timestamps with and without a year:
+    /// the artifact's year, found later, completes the latter.
+    dated: (Option<Timestamp>, Option<Timestamp>),
+    undated: (Option<Timestamp>, Option<Timestamp>),
+    pods: BTreeSet<String>,
+    /// (level, line, text): the smallest is the example.
+    example: (Level, u64, String),
+}
+
+impl Seen {
+    fn new(e: &ErrorSeen<'_>) -> Seen {
+        let mut seen = Seen {
+            artifact: e.artifact,
+            host: e.host.map(str::to_string),
+            level: e.level,
+            count: 0,
+            benign: is_benign(e.message),
+            dated: (None, None),
+            undated: (None, None),
+            pods: BTreeSet::new(),
+            example: (e.level, e.line, truncate(e.text, MAX_EXAMPLE).to_string()),
+        };
+        seen.add(e);
+        seen
+    }
+
+    fn add(&mut self, e: &ErrorSeen<'_>) {
+        self.level = self.level.min(e.level);
+        self.count += 1;
+        if let Some(t) = e.timestamp {
+            let span = if t.year.is_some() {
+                &mut self.dated
+            } else {
+                &mut self.undated
+            };
+            span.0 = min_opt(span.0, Some(t));
+            span.1 = max_opt(span.1, Some(t));
+        }
+        if let Some(p) = pod_in(e.text) {
+            add_name(&mut self.pods, p);
+        }
+        if (e.level, e.line) < (self.example.0, self.example.1) {
+            self.example = (e.level, e.line, truncate(e.text, MAX_EXAMPLE).to_string());
+        }
+    }
+}
+
+impl Tally {
+    pub fn add(&mut self, e: ErrorSeen<'_>) {
+        let t = self.templater.template(e.message);
+        if let Some(list) = self.seen.get_mut(&t) {
+            match list
+                .iter_mut()
+                .find(|s| s.artifact == e.artifact && s.host.as_deref() == e.host)
+            {
+                Some(s) => s.add(&e),
+                None => list.push(Seen::new(&e)),
+            }
+        } else if self.seen.len() < MAX_TALLY_TEMPLATES {
+            self.seen.insert(t, vec![Seen::new(&e)]);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// Records tallied.
+    pub fn records(&self) -> u64 {
+        self.seen.values().flatten().map(|s| s.count).sum()
+    }
+
+    /// The line of each (template, artifact, host)'s example, in line order.
+    pub fn example_lines(&self) -> Vec<u64> {
+        let mut lines: Vec<u64> = self.seen.values().flatten().map(|s| s.example.1).collect();
+        lines.sort_unstable();
+        lines
+    }
+}
+
+/// Where a tallied artifact and host are, once the layout is known.
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'a> {
+    pub artifact: &'a str,
+    pub node: Option<&'a str>,
+    /// The year of timestamps that carry none.
+    pub year: Option<u16>,
+}
+
+/// The pod a log line names: `pod="ns/name"` (structured klog) or `pod "name"`.
+pub fn pod_in(text: &str) -> Option<&str> {
+    // Built once: this runs on every error record.
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let [pod_eq, pod_quoted] = FINDERS.get_or_init(|| {
+        [
+            memchr::memmem::Finder::new("pod=\""),
+            memchr::memmem::Finder::new("pod \""),
+        ]
+    });
+    let after = pod_eq
+        .find(text.as_bytes())
+        .or_else(|| pod_quoted.find(text.as_bytes()))?
+        + 5;
+    let rest = text.get(after..)?;
+    let name = rest.split('"').next()?;
+    (!name.is_empty() && name.len() < 254).then_some(name)
+}
+
 /// Bounded: at most `max_templates` distinct templates are kept (later new ones are
 /// counted in `dropped`).
 pub struct Clusterer {
@@ -1034,6 +1180,52 @@ impl Clusterer {
             add_name(&mut acc.pods, p);
         }
         self.map.insert(t.to_string(), acc);
+    }
+
+    /// Take in a bundle's tally, now that `place` can say where each
+    /// artifact and host is. Templates in sorted order, so that which names
+    /// fill a full `nodes` or `pods` list does not depend on hashing.
+    pub fn add_tally<'a>(
+        &mut self,
+        tally: &Tally,
+        place: impl Fn(usize, Option<&str>) -> Option<Place<'a>>,
+    ) {
+        let mut templates: Vec<(&String, &Vec<Seen>)> = tally.seen.iter().collect();
+        templates.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (t, list) in templates {
+            for s in list {
+                let Some(at) = place(s.artifact, s.host.as_deref()) else {
+                    continue;
+                };
+                let year = |t: Option<Timestamp>| t.map(|t| at.year.map_or(t, |y| t.with_year(y)));
+                let mut acc = Acc {
+                    level: s.level,
+                    count: s.count,
+                    first: min_opt(s.dated.0, year(s.undated.0)),
+                    last: max_opt(s.dated.1, year(s.undated.1)),
+                    nodes: BTreeSet::new(),
+                    pods: s.pods.clone(),
+                    benign: s.benign,
+                    example: (
+                        s.example.0,
+                        at.artifact.to_string(),
+                        s.example.1,
+                        s.example.2.clone(),
+                    ),
+                };
+                if let Some(n) = at.node {
+                    add_name(&mut acc.nodes, n);
+                }
+                if let Some(into) = self.map.get_mut(t.as_str()) {
+                    into.absorb(acc);
+                } else if self.map.len() < self.max_templates {
+                    self.map.insert(t.clone(), acc);
+                } else {
+                    self.dropped += acc.count;
+                }
+            }
+        }
+        self.dropped += tally.dropped;
     }
 
     pub fn dropped(&self) -> u64 {
