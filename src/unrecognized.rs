@@ -171,23 +171,27 @@ fn cat_patterns() -> [String; 12] {
     ]
 }
 
-// One pass over the message finds every span (DFA only: asking for capture groups
-// costs a backtracking pass per match, several times the whole search)...
+// One pass over the message finds every span, and which category's pattern
+// found it: the patterns are searched as one multi-pattern regex, whose
+// leftmost-first semantics are those of their alternation in priority order
+// (the earliest span wins; at one position, the first category that matches).
+// Capture groups would cost a backtracking pass per match, and checking each
+// span against each category's own anchored pattern afterwards was a tenth of
+// the templating.
 //
-// The alternation is large, and the lazy DFA's default 2 MiB cache cannot hold
+// The patterns are many, and the lazy DFA's default 2 MiB cache cannot hold
 // the states real messages visit: it was cleared and rebuilt all along, and
 // determinization cost ~40k instructions per message. A larger cache keeps the
 // states once built (memory stays bounded by the limit).
-fn template_re() -> Option<&'static Regex> {
-    static CELL: OnceLock<Option<Regex>> = OnceLock::new();
+fn template_re() -> Option<&'static regex_automata::meta::Regex> {
+    static CELL: OnceLock<Option<regex_automata::meta::Regex>> = OnceLock::new();
     CELL.get_or_init(|| {
-        let alts: Vec<String> = cat_patterns()
-            .iter()
-            .map(|p| format!("(?:{})", ascii_classes(p)))
-            .collect();
-        regex::RegexBuilder::new(&alts.join("|"))
-            .dfa_size_limit(TEMPLATE_DFA_CACHE)
-            .build()
+        let patterns: Vec<String> = cat_patterns().iter().map(|p| ascii_classes(p)).collect();
+        regex_automata::meta::Regex::builder()
+            .configure(
+                regex_automata::meta::Regex::config().hybrid_cache_capacity(TEMPLATE_DFA_CACHE),
+            )
+            .build_many(&patterns)
             .ok()
     })
     .as_ref()
@@ -205,26 +209,6 @@ fn ascii_classes(pattern: &str) -> String {
 
 /// Lazy DFA cache of the template regex (per thread that uses it).
 const TEMPLATE_DFA_CACHE: usize = 32 << 20;
-
-/// ...and the category of a span is the first whose anchored pattern matches it
-/// whole. Leftmost-first alternation picks the first alternative that matches at a
-/// position, so the first category matching the span is the one that produced it.
-fn cat_res() -> &'static [Option<Regex>] {
-    static CELL: OnceLock<Vec<Option<Regex>>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        cat_patterns()
-            .iter()
-            .map(|p| Regex::new(&format!("^(?:{})$", ascii_classes(p))).ok())
-            .collect()
-    })
-}
-
-fn category(span: &str) -> Option<Cat> {
-    CATS.iter()
-        .zip(cat_res())
-        .find(|(_, re)| re.as_ref().is_some_and(|re| re.is_match(span)))
-        .map(|(c, _)| *c)
-}
 
 // Whole-value classifiers for quoted values.
 lazy_re!(
@@ -767,32 +751,32 @@ fn quoted_placeholder(v: &str) -> &'static str {
     }
 }
 
-fn push_placeholder(span: &str, out: &mut String) {
-    match category(span) {
-        Some(Cat::List) => out.push_str("=[<list>]"),
-        Some(Cat::Url) => out.push_str("<url>"),
-        Some(Cat::PodRef) => out.push_str("<pod>"),
-        Some(Cat::Ts) => out.push_str("<ts>"),
-        Some(Cat::Uid) => out.push_str("<uid>"),
-        Some(Cat::Ip) => out.push_str("<ip>"),
-        Some(Cat::Quoted) => {
+fn push_placeholder(cat: Cat, span: &str, out: &mut String) {
+    match cat {
+        Cat::List => out.push_str("=[<list>]"),
+        Cat::Url => out.push_str("<url>"),
+        Cat::PodRef => out.push_str("<pod>"),
+        Cat::Ts => out.push_str("<ts>"),
+        Cat::Uid => out.push_str("<uid>"),
+        Cat::Ip => out.push_str("<ip>"),
+        Cat::Quoted => {
             let q = if span.starts_with('\'') { '\'' } else { '"' };
             let inner = span.get(1..span.len().saturating_sub(1)).unwrap_or("");
             out.push(q);
             out.push_str(quoted_placeholder(inner));
             out.push(q);
         }
-        Some(Cat::Path) => {
+        Cat::Path => {
             if !span.starts_with('/') {
                 out.push_str(span.get(..1).unwrap_or(""));
             }
             out.push_str("<path>");
         }
-        Some(Cat::Hex) => {
+        Cat::Hex => {
             let all_digits = span.bytes().all(|c| c.is_ascii_digit());
             out.push_str(if all_digits { "<num>" } else { "<id>" });
         }
-        Some(Cat::Pod) => {
+        Cat::Pod => {
             // The pattern may take a `_` on either side (docker names): keep it.
             if span.starts_with('_') {
                 out.push('_');
@@ -802,11 +786,8 @@ fn push_placeholder(span: &str, out: &mut String) {
                 out.push('_');
             }
         }
-        Some(Cat::Dur) => out.push_str("<dur>"),
-        Some(Cat::Num) => out.push_str("<num>"),
-        // Anchored checks can disagree with the search at the span's edges (`\b`
-        // sees no context there); such a span is kept as it is.
-        None => out.push_str(span),
+        Cat::Dur => out.push_str("<dur>"),
+        Cat::Num => out.push_str("<num>"),
     }
 }
 
@@ -820,7 +801,9 @@ pub fn template(message: &str) -> String {
             let mut last = 0;
             for m in re.find_iter(msg) {
                 out.push_str(msg.get(last..m.start()).unwrap_or(""));
-                push_placeholder(m.as_str(), &mut out);
+                if let Some(&cat) = CATS.get(m.pattern().as_usize()) {
+                    push_placeholder(cat, msg.get(m.range()).unwrap_or(""), &mut out);
+                }
                 last = m.end();
             }
             out.push_str(msg.get(last..).unwrap_or(""));
@@ -900,9 +883,16 @@ fn max_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
     }
 }
 
+/// Keep the `MAX_NAMES` smallest names: which names a long list shows does
+/// not depend on the order records (or tallies) arrive in.
 fn add_name(set: &mut BTreeSet<String>, name: &str) {
-    if set.len() < MAX_NAMES && !set.contains(name) {
-        set.insert(name.to_string());
+    let full = set.len() >= MAX_NAMES;
+    if full && set.last().is_some_and(|last| name >= last.as_str()) || set.contains(name) {
+        return;
+    }
+    set.insert(name.to_string());
+    if full {
+        set.pop_last();
     }
 }
 
@@ -1581,9 +1571,8 @@ mod tests {
 
     #[test]
     fn all_patterns_compile() {
-        assert!(cat_res().iter().all(Option::is_some));
+        assert!(template_re().is_some());
         for f in [
-            template_re,
             uid_full,
             ip_full,
             hex_full,
@@ -2002,6 +1991,31 @@ mod tests {
         assert_eq!(c.dropped(), 2);
         let out = c.finish(10);
         assert_eq!(out.iter().map(|k| k.count).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn a_long_pod_list_is_the_smallest_names_whatever_the_order() {
+        let names: Vec<String> = (0..100).map(|i| format!("shop/web-{i:03}")).collect();
+        let pods = |order: &mut dyn Iterator<Item = &String>| {
+            let mut c = Clusterer::new(10);
+            for (i, name) in order.enumerate() {
+                c.add(
+                    Level::Error,
+                    "error x",
+                    occ("x", i as u64 + 1, "error x", None, Some(name)),
+                );
+            }
+            c.finish(1).pop().map(|k| k.pods).unwrap_or_default()
+        };
+        let forward = pods(&mut names.iter());
+        assert_eq!(forward.len(), MAX_NAMES);
+        assert_eq!(forward.first().map(String::as_str), Some("shop/web-000"));
+        assert_eq!(forward.last().map(String::as_str), Some("shop/web-063"));
+        assert_eq!(pods(&mut names.iter().rev()), forward);
+        assert_eq!(
+            pods(&mut names.iter().step_by(3).chain(names.iter())),
+            forward
+        );
     }
 
     #[test]
