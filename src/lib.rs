@@ -187,7 +187,7 @@ fn scan_here(
     matcher: &Matcher,
     options: &Options,
 ) -> Result<Scanned, Error> {
-    let mut scanner = scan::Scanner::new(pack, matcher).on_one_thread();
+    let mut scanner = scan::Scanner::new(pack, matcher);
     let read_result = {
         let mut feed = |chunk| scanner.feed(chunk);
         let mut sink = Sink::inline(&mut feed, options.limits.clone());

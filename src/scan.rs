@@ -249,8 +249,6 @@ pub struct Scanner<'a> {
     /// Where error-like records go to be finished (`finish_errors`) on another
     /// thread; without it they are finished here, into `obs.tally`.
     error_tx: Option<std::sync::mpsc::SyncSender<ErrorBatch>>,
-    /// Search for rule and error literals one after the other, never on another thread.
-    one_thread: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -265,14 +263,7 @@ impl<'a> Scanner<'a> {
             fitted: BTreeMap::new(),
             mount_ok_probe: matcher.probes.iter().position(|p| p.name == PROBE_MOUNT_OK),
             error_tx: None,
-            one_thread: false,
         }
-    }
-
-    /// Never hand work to another thread (a run told to use one core).
-    pub fn on_one_thread(mut self) -> Scanner<'a> {
-        self.one_thread = true;
-        self
     }
 
     /// Hand error-like records to another thread to finish (see `finish_errors`).
@@ -376,56 +367,47 @@ impl<'a> Scanner<'a> {
         let mut line_no = cur.first_line;
         let mut hits = Vec::new();
         let tail = buf.get(scan_from..).unwrap_or_default();
-        let fitted = &mut self.fitted;
-        let rule_hits = &mut self.candidates;
-        let mut rule_candidates = || -> Vec<Candidate> {
-            match km {
-                Some(km) if km.has_unfiltered() => every_line_start(&buf, scan_from)
-                    .into_iter()
-                    .map(|offset| Candidate {
-                        offset,
-                        probe_only: None,
-                        literal: true,
+        let mut candidates: Vec<Candidate> = match km {
+            Some(km) if km.has_unfiltered() => every_line_start(&buf, scan_from)
+                .into_iter()
+                .map(|offset| Candidate {
+                    offset,
+                    probe_only: None,
+                    literal: true,
+                })
+                .collect(),
+            Some(km) => {
+                let prefilter = if tail.len() >= FIT_MIN_BYTES {
+                    self.fitted.entry(kind).or_insert_with(|| {
+                        km.fitted_prefilter(tail.get(..FIT_SAMPLE_BYTES).unwrap_or(tail))
                     })
-                    .collect(),
-                Some(km) => {
-                    let prefilter = if tail.len() >= FIT_MIN_BYTES {
-                        fitted.entry(kind).or_insert_with(|| {
-                            km.fitted_prefilter(tail.get(..FIT_SAMPLE_BYTES).unwrap_or(tail))
-                        })
-                    } else {
-                        fitted.get(&kind).unwrap_or(km.prefilter())
-                    };
-                    prefilter.hit_offsets(tail, rule_hits);
-                    rule_hits
-                        .iter()
-                        .map(|c| Candidate {
-                            offset: c.offset + scan_from,
-                            ..*c
-                        })
-                        .collect()
-                }
-                None => Vec::new(),
+                } else {
+                    self.fitted.get(&kind).unwrap_or(km.prefilter())
+                };
+                prefilter.hit_offsets(tail, &mut self.candidates);
+                self.candidates
+                    .iter()
+                    .map(|c| Candidate {
+                        offset: c.offset + scan_from,
+                        ..*c
+                    })
+                    .collect()
             }
+            None => Vec::new(),
         };
         // Error-like records too, for what no rule knows (they are rare: E/W lines).
         // Their literals may start with the newline before the line, so the
         // search starts one byte early; the file's first line has none.
+        //
+        // A pass of its own, on this thread: in the rules' pass (their Teddy
+        // shards), error literals made it stop to verify far more often (270
+        // against 115 ms on the bench bundle), and handing either pass to
+        // rayon's pool cost more in hand-overs than the second core gave back
+        // (`bench.sh`: 1.25 against 1.10 s).
         let from = scan_from.saturating_sub(1);
-        let matcher = self.matcher;
-        let error_offsets = &mut self.offsets;
-        let mut error_lines = || {
-            error_offsets.clear();
-            matcher.error_offsets(kind, buf.get(from..).unwrap_or_default(), error_offsets);
-        };
-        // The two searches are independent passes over the same text: a core
-        // the reader leaves idle takes the second (in a batch whose workers are
-        // all busy, both run here, one after the other).
-        let (mut candidates, ()) = if self.one_thread {
-            (rule_candidates(), error_lines())
-        } else {
-            rayon::join(rule_candidates, error_lines)
-        };
+        self.offsets.clear();
+        self.matcher
+            .error_offsets(kind, buf.get(from..).unwrap_or_default(), &mut self.offsets);
         if scan_from == 0 && cur.first_line == 1 {
             self.offsets.push(0);
         }
