@@ -88,15 +88,15 @@ const FIT_MIN_BYTES: usize = 256 << 10;
 /// How much of that block the fitting counts windows in (about 2 ms).
 const FIT_SAMPLE_BYTES: usize = 1 << 20;
 
-/// An error-like record no rule literal touched, as raw lines: turning it
-/// into a record (anatomy, message, template) is left to `finish_errors`, so
-/// the scan's critical path only copies the lines.
+/// An error-like record no rule literal touched, as raw lines (a range of
+/// its batch's `text`): turning it into a record (anatomy, message, template)
+/// is left to `finish_errors`, so the scan's critical path only copies the lines.
 #[derive(Clone, Debug)]
 pub struct ErrorCandidate {
     pub artifact: usize,
     pub kind: ArtifactKind,
     pub first_line: u64,
-    pub raw: String,
+    pub raw: std::ops::Range<usize>,
 }
 
 /// A record the scan built (a rule literal was on it) that no rule signal explained.
@@ -114,6 +114,9 @@ pub struct BuiltError {
 pub struct ErrorBatch {
     pub built: Vec<BuiltError>,
     pub lines: Vec<ErrorCandidate>,
+    /// The raw lines of all `lines`, one after the other: one allocation per
+    /// batch, not one per record (and freed on the other thread once).
+    pub text: String,
 }
 
 /// Build the error records of a batch, and tally those whose message is
@@ -124,7 +127,8 @@ pub fn finish_errors(batch: ErrorBatch, tally: &mut unrecognized::Tally) {
         tally_record(tally, b.artifact, b.kind, &b.record);
     }
     for c in batch.lines {
-        let lines: Vec<&str> = c.raw.split('\n').collect();
+        let raw = batch.text.get(c.raw).unwrap_or_default();
+        let lines: Vec<&str> = raw.split('\n').collect();
         let record = build_record(c.first_line, &lines);
         tally_record(tally, c.artifact, c.kind, &record);
     }
@@ -428,6 +432,7 @@ impl<'a> Scanner<'a> {
         }
         let mut errors = Vec::new();
         let mut pending: Vec<ErrorCandidate> = Vec::new();
+        let mut pending_text = String::new();
         for (i, cand) in candidates.iter().enumerate() {
             let off = cand.offset;
             if off < processed_until || off < scan_from {
@@ -470,11 +475,13 @@ impl<'a> Scanner<'a> {
                 .take_while(|c| c.offset < end.max(off + 1))
                 .any(|c| c.literal);
             if !touched {
+                let at = pending_text.len();
+                pending_text.push_str(&text);
                 pending.push(ErrorCandidate {
                     artifact: cur.artifact,
                     kind,
                     first_line: line_no,
-                    raw: text.into_owned(),
+                    raw: at..pending_text.len(),
                 });
                 processed_until = end + 1;
                 continue;
@@ -537,6 +544,7 @@ impl<'a> Scanner<'a> {
         let batch = ErrorBatch {
             built: errors,
             lines: pending,
+            text: pending_text,
         };
         match &self.error_tx {
             Some(tx) => {
