@@ -424,36 +424,37 @@ pub fn normalize(inner_lines: &[Cow<'_, str>]) -> String {
     if !joined.contains('\\') {
         return joined;
     }
+    // Text between backslashes is copied a run at a time: structured klog
+    // lines are full of `\"`, and a char at a time was most of building a record.
+    let b = joined.as_bytes();
     let mut out = String::with_capacity(joined.len());
-    let mut chars = joined.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
+    let mut copied = 0;
+    while let Some(rel) = b.get(copied..).and_then(|rest| memchr::memchr(b'\\', rest)) {
+        let at = copied + rel;
+        out.push_str(joined.get(copied..at).unwrap_or_default());
         // Collapse a run of backslashes and look at what it escapes.
-        let mut run: usize = 1;
-        while chars.peek() == Some(&'\\') {
-            chars.next();
-            run += 1;
-        }
-        match chars.peek() {
-            Some('"') => {}
-            Some('n') if run % 2 == 1 => {
-                chars.next();
+        let run = b
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&c| c == b'\\')
+            .count();
+        copied = at + run;
+        match b.get(copied) {
+            // The quote itself is copied with the next run of text.
+            Some(b'"') => {}
+            Some(b'n') if run % 2 == 1 => {
                 out.push('\n');
+                copied += 1;
             }
-            Some('t') if run % 2 == 1 => {
-                chars.next();
+            Some(b't') if run % 2 == 1 => {
                 out.push('\t');
+                copied += 1;
             }
-            _ => {
-                for _ in 0..run.div_ceil(2) {
-                    out.push('\\');
-                }
-            }
+            _ => out.extend(std::iter::repeat_n('\\', run.div_ceil(2))),
         }
     }
+    out.push_str(joined.get(copied..).unwrap_or_default());
     out
 }
 

@@ -963,9 +963,14 @@ pub struct ErrorSeen<'a> {
 /// after the scan was the longest step between the last block and the report.
 #[derive(Debug, Default)]
 pub struct Tally {
-    templater: Templater,
-    /// Template -> one entry per (artifact, host) it was seen in, in the order first seen.
-    seen: HashMap<String, Vec<Seen>>,
+    /// Message -> the slot of its template in `templates`: the same message
+    /// recurs (a probe flapping, a retried mount), and is templated once and
+    /// found with one hash. Bounded like `Templater`'s memo.
+    memo: HashMap<String, usize>,
+    /// Template -> its slot.
+    slots: HashMap<String, usize>,
+    /// Each template with one entry per (artifact, host) it was seen in, in the order first seen.
+    templates: Vec<(String, Vec<Seen>)>,
     /// Records whose template came after `MAX_TALLY_TEMPLATES` others.
     pub dropped: u64,
 }
@@ -1030,32 +1035,60 @@ impl Seen {
 
 impl Tally {
     pub fn add(&mut self, e: ErrorSeen<'_>) {
-        let t = self.templater.template(e.message);
-        if let Some(list) = self.seen.get_mut(&t) {
-            match list
-                .iter_mut()
-                .find(|s| s.artifact == e.artifact && s.host.as_deref() == e.host)
-            {
-                Some(s) => s.add(&e),
-                None => list.push(Seen::new(&e)),
-            }
-        } else if self.seen.len() < MAX_TALLY_TEMPLATES {
-            self.seen.insert(t, vec![Seen::new(&e)]);
-        } else {
+        let Some(slot) = self.slot(e.message) else {
             self.dropped += 1;
+            return;
+        };
+        let Some((_, list)) = self.templates.get_mut(slot) else {
+            return;
+        };
+        match list
+            .iter_mut()
+            .find(|s| s.artifact == e.artifact && s.host.as_deref() == e.host)
+        {
+            Some(s) => s.add(&e),
+            None => list.push(Seen::new(&e)),
         }
+    }
+
+    /// The slot of a message's template; None once `MAX_TALLY_TEMPLATES`
+    /// others hold all the slots.
+    fn slot(&mut self, message: &str) -> Option<usize> {
+        if let Some(&slot) = self.memo.get(message) {
+            return Some(slot);
+        }
+        let t = template(message);
+        let slot = match self.slots.get(&t) {
+            Some(&slot) => slot,
+            None if self.templates.len() < MAX_TALLY_TEMPLATES => {
+                let slot = self.templates.len();
+                self.templates.push((t.clone(), Vec::new()));
+                self.slots.insert(t, slot);
+                slot
+            }
+            None => return None,
+        };
+        if self.memo.len() >= MAX_MEMO {
+            self.memo.clear();
+        }
+        self.memo.insert(message.to_string(), slot);
+        Some(slot)
     }
 
     /// Records tallied.
     pub fn records(&self) -> u64 {
-        self.seen.values().flatten().map(|s| s.count).sum()
+        self.seen().map(|s| s.count).sum()
     }
 
     /// The line of each (template, artifact, host)'s example, in line order.
     pub fn example_lines(&self) -> Vec<u64> {
-        let mut lines: Vec<u64> = self.seen.values().flatten().map(|s| s.example.1).collect();
+        let mut lines: Vec<u64> = self.seen().map(|s| s.example.1).collect();
         lines.sort_unstable();
         lines
+    }
+
+    fn seen(&self) -> impl Iterator<Item = &Seen> {
+        self.templates.iter().flat_map(|(_, list)| list)
     }
 }
 
@@ -1180,8 +1213,8 @@ impl Clusterer {
         tally: &Tally,
         place: impl Fn(usize, Option<&str>) -> Option<Place<'a>>,
     ) {
-        let mut templates: Vec<(&String, &Vec<Seen>)> = tally.seen.iter().collect();
-        templates.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut templates: Vec<&(String, Vec<Seen>)> = tally.templates.iter().collect();
+        templates.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (t, list) in templates {
             for s in list {
                 let Some(at) = place(s.artifact, s.host.as_deref()) else {

@@ -431,3 +431,53 @@ proptest! {
         prop_assert_eq!(reported_lines(&Prefilter::fitted(&literals, other.as_bytes()), &text), expected);
     }
 }
+
+/// Go/JSON escapes undone one char at a time, as the rule says: a run of
+/// backslashes before a quote goes, one before `n` or `t` of odd length is the
+/// newline or tab, any other run keeps half its backslashes (rounded up).
+fn unescaped_char_by_char(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let mut run: usize = 1;
+        while chars.peek() == Some(&'\\') {
+            chars.next();
+            run += 1;
+        }
+        match chars.peek() {
+            Some('"') => {}
+            Some('n') if run % 2 == 1 => {
+                chars.next();
+                out.push('\n');
+            }
+            Some('t') if run % 2 == 1 => {
+                chars.next();
+                out.push('\t');
+            }
+            _ => out.extend(std::iter::repeat_n('\\', run.div_ceil(2))),
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+    /// `normalize` copies text a run at a time between backslashes; it undoes
+    /// escapes exactly as reading one char at a time does, Unicode included.
+    #[test]
+    fn normalize_undoes_escapes_as_a_char_by_char_reading_does(
+        lines in prop::collection::vec(r#"[ab\\"nt é]{0,24}"#, 1..4),
+    ) {
+        let cows: Vec<std::borrow::Cow<'_, str>> =
+            lines.iter().map(|l| std::borrow::Cow::Borrowed(l.as_str())).collect();
+        prop_assert_eq!(
+            podmortem::records::normalize(&cows),
+            unescaped_char_by_char(&lines.join("\n"))
+        );
+    }
+}
