@@ -9,12 +9,14 @@
 //! example. `Clusterer::finish` then merges templates that still differ only in a few
 //! variable positions (Drain-style) and folds templates that end in the same long
 //! error chain (the kubelet line, the event row and the runtime line of one failure),
-//! and ranks: real errors first, known benign noise last.
+//! and ranks: real errors first, known benign noise last. While a bundle is read, its
+//! records are counted by template per artifact and journald host (`Tally`, beside the
+//! scan); `Clusterer::add_tally` makes clusters of the tallies once the bundle's layout
+//! can name each host's node.
 //!
-//! Placeholder rules (`template`), applied in one regex pass (spans found by the DFA,
-//! each span then classified by small anchored patterns, which is several times
-//! cheaper than capture groups), leftmost match first, earlier rules winning at the
-//! same position:
+//! Placeholder rules (`template`), applied in one pass of a multi-pattern regex that
+//! also says which rule found each span (capture groups would cost a backtracking pass
+//! per match), leftmost match first, earlier rules winning at the same position:
 //! - `=[<list>]`: a bracketed list after `=` (`unattached volumes=[a b c]`), because
 //!   its length varies and would otherwise change the token count;
 //! - `<url>` URLs; `<pod>` for kubelet's `name_namespace(uid)` pod references
@@ -919,7 +921,7 @@ impl Acc {
 /// `template` with a memory: the same message recurs (a probe flapping, a
 /// retried mount), and is templated once. Bounded.
 #[derive(Debug, Default)]
-pub struct Templater {
+struct Templater {
     memo: HashMap<String, String>,
 }
 
@@ -927,7 +929,7 @@ pub struct Templater {
 const MAX_MEMO: usize = 50_000;
 
 impl Templater {
-    pub fn template(&mut self, message: &str) -> String {
+    fn template(&mut self, message: &str) -> String {
         // One hash for a message seen before, two for a new one.
         if let Some(t) = self.memo.get(message) {
             return t.clone();
