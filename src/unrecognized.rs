@@ -507,10 +507,16 @@ fn field_value(fields: &str, key: &str) -> Option<String> {
 fn quoted_value(s: &str, start: usize) -> Option<(String, usize)> {
     let b = s.as_bytes();
     let mut i = start;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'\\' => i += 2,
-            b'"' if value_ends(s, i + 1) => {
+    // Only quotes and backslashes matter: jump from one to the next (every
+    // error record's message and error value go through here).
+    while let Some(rel) = b
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'\\', b'"', rest))
+    {
+        i += rel;
+        match b.get(i) {
+            Some(b'\\') => i += 2,
+            Some(b'"') if value_ends(s, i + 1) => {
                 return Some((unescape(s.get(start..i)?), i + 1));
             }
             _ => i += 1,
