@@ -1155,62 +1155,40 @@ impl Clusterer {
     /// `add`, for a message whose template was made elsewhere (off the thread
     /// that clusters, see `scan::error_records`).
     pub fn add_templated(&mut self, level: Level, t: &str, message: &str, occ: Occurrence<'_>) {
-        let Occurrence {
-            artifact,
-            line,
-            text,
-            timestamp,
-            node,
-            pod,
-        } = occ;
-        if let Some(acc) = self.map.get_mut(t) {
-            acc.level = acc.level.min(level);
-            acc.count += 1;
-            acc.first = min_opt(acc.first, timestamp);
-            acc.last = max_opt(acc.last, timestamp);
-            if let Some(n) = node {
-                add_name(&mut acc.nodes, n);
-            }
-            if let Some(p) = pod {
-                add_name(&mut acc.pods, p);
-            }
-            // Build the example text only when it replaces the current one.
-            if (level, artifact, line) < (acc.example.0, acc.example.1.as_str(), acc.example.2) {
-                acc.example = (
-                    level,
-                    artifact.to_string(),
-                    line,
-                    truncate(text, MAX_EXAMPLE).to_string(),
-                );
-            }
-            return;
-        }
-        if self.map.len() >= self.max_templates {
-            self.dropped += 1;
-            return;
-        }
         let mut acc = Acc {
             level,
             count: 1,
-            first: timestamp,
-            last: timestamp,
+            first: occ.timestamp,
+            last: occ.timestamp,
             nodes: BTreeSet::new(),
             pods: BTreeSet::new(),
             benign: is_benign(message),
             example: (
                 level,
-                artifact.to_string(),
-                line,
-                truncate(text, MAX_EXAMPLE).to_string(),
+                occ.artifact.to_string(),
+                occ.line,
+                truncate(occ.text, MAX_EXAMPLE).to_string(),
             ),
         };
-        if let Some(n) = node {
+        if let Some(n) = occ.node {
             add_name(&mut acc.nodes, n);
         }
-        if let Some(p) = pod {
+        if let Some(p) = occ.pod {
             add_name(&mut acc.pods, p);
         }
-        self.map.insert(t.to_string(), acc);
+        self.merge(t, acc);
+    }
+
+    /// One template's gatherings into the clusters: absorbed by the template's
+    /// cluster, or a new cluster while there is room.
+    fn merge(&mut self, t: &str, acc: Acc) {
+        if let Some(into) = self.map.get_mut(t) {
+            into.absorb(acc);
+        } else if self.map.len() < self.max_templates {
+            self.map.insert(t.to_string(), acc);
+        } else {
+            self.dropped += acc.count;
+        }
     }
 
     /// Take in a bundle's tally, now that `place` can say where each
@@ -1247,13 +1225,7 @@ impl Clusterer {
                 if let Some(n) = at.node {
                     add_name(&mut acc.nodes, n);
                 }
-                if let Some(into) = self.map.get_mut(t.as_str()) {
-                    into.absorb(acc);
-                } else if self.map.len() < self.max_templates {
-                    self.map.insert(t.clone(), acc);
-                } else {
-                    self.dropped += acc.count;
-                }
+                self.merge(t, acc);
             }
         }
         self.dropped += tally.dropped;
