@@ -484,11 +484,8 @@ pub struct Record {
 
 /// Build a record from its physical lines.
 pub fn build_record(first_line: u64, lines: &[&str]) -> Record {
-    let views: Vec<LineView<'_>> = lines.iter().map(|l| split_line(l)).collect();
-    let inner: Vec<Cow<'_, str>> = views.iter().map(|v| v.inner.clone()).collect();
-    let text = normalize(&inner);
-    let timestamp = views.first().and_then(|v| v.timestamp);
-    let host = views.first().and_then(|v| v.host).map(str::to_string);
+    let (text, timestamp, host) = record_text(lines);
+    let host = host.map(str::to_string);
     Record {
         first_line,
         last_line: first_line + lines.len().saturating_sub(1) as u64,
@@ -500,6 +497,19 @@ pub fn build_record(first_line: u64, lines: &[&str]) -> Record {
         timestamp,
         host,
     }
+}
+
+/// What rules and templates read of a record's physical lines: its text (see
+/// `normalize`), and its first line's timestamp and journald host.
+pub fn record_text<'a>(lines: &[&'a str]) -> (String, Option<Timestamp>, Option<&'a str>) {
+    let views: Vec<LineView<'a>> = lines.iter().map(|l| split_line(l)).collect();
+    let inner: Vec<Cow<'_, str>> = views.iter().map(|v| v.inner.clone()).collect();
+    let first = views.first();
+    (
+        normalize(&inner),
+        first.and_then(|v| v.timestamp),
+        first.and_then(|v| v.host),
+    )
 }
 
 /// Does a record quote this message (an event's or a container status's)?

@@ -119,50 +119,69 @@ pub struct ErrorBatch {
     pub text: String,
 }
 
-/// Build the error records of a batch, and tally those whose message is
-/// error-like by template. `analyze` runs this on a thread of its own: on the
-/// scan thread, building and templating were most of what clustering cost.
+/// Tally the error-like records of a batch by template. `analyze` runs this on
+/// a thread of its own: on the scan thread, building and templating were most
+/// of what clustering cost. Records the scan did not build are not built here
+/// either: a tally needs their text, timestamp and host, not their lines as
+/// owned strings.
 pub fn finish_errors(batch: ErrorBatch, tally: &mut unrecognized::Tally) {
     for b in batch.built {
-        tally_record(tally, b.artifact, b.kind, &b.record);
+        let r = &b.record;
+        let lines: Vec<&str> = r.raw.iter().map(String::as_str).collect();
+        let seen = unrecognized::ErrorSeen {
+            artifact: b.artifact,
+            host: r.host.as_deref(),
+            line: r.first_line,
+            text: &example(&lines),
+            timestamp: r.timestamp,
+        };
+        tally_record(tally, b.kind, &r.text, seen);
     }
     for c in batch.lines {
         let raw = batch.text.get(c.raw).unwrap_or_default();
         let lines: Vec<&str> = raw.split('\n').collect();
-        let record = build_record(c.first_line, &lines);
-        tally_record(tally, c.artifact, c.kind, &record);
+        let (text, timestamp, host) = crate::records::record_text(&lines);
+        let seen = unrecognized::ErrorSeen {
+            artifact: c.artifact,
+            host,
+            line: c.first_line,
+            text: &example(&lines),
+            timestamp,
+        };
+        tally_record(tally, c.kind, &text, seen);
     }
 }
 
-/// Tally one record, when its message is error-like.
+/// Tally one record, when its text says it is error-like.
 fn tally_record(
     tally: &mut unrecognized::Tally,
-    artifact: usize,
     kind: ArtifactKind,
-    record: &Record,
+    record_text: &str,
+    seen: unrecognized::ErrorSeen<'_>,
 ) {
-    let Some((level, mut message)) = unrecognized::message_of(kind.as_str(), &record.text) else {
+    let Some((level, mut message)) = unrecognized::message_of(kind.as_str(), record_text) else {
         return;
     };
     truncate(&mut message, unrecognized::MAX_TEMPLATE_INPUT);
-    // The example: the record's first lines as they are in the artifact.
-    let text: Cow<'_, str> = match record.raw.as_slice() {
-        [one] if one.len() <= MAX_EXAMPLE_BYTES => Cow::Borrowed(one),
-        raw => {
-            let mut text = raw.iter().take(8).cloned().collect::<Vec<_>>().join("\n");
+    tally.add(level, &message, seen);
+}
+
+/// A record's example: its first lines as they are in the artifact.
+fn example<'a>(lines: &[&'a str]) -> Cow<'a, str> {
+    let line = |l: &'a str| l.strip_suffix('\r').unwrap_or(l);
+    match lines {
+        [one] if one.len() <= MAX_EXAMPLE_BYTES => Cow::Borrowed(line(one)),
+        lines => {
+            let mut text = lines
+                .iter()
+                .take(8)
+                .map(|l| line(l))
+                .collect::<Vec<_>>()
+                .join("\n");
             truncate(&mut text, MAX_EXAMPLE_BYTES);
             Cow::Owned(text)
         }
-    };
-    tally.add(unrecognized::ErrorSeen {
-        artifact,
-        host: record.host.as_deref(),
-        level,
-        message: &message,
-        line: record.first_line,
-        text: &text,
-        timestamp: record.timestamp,
-    });
+    }
 }
 
 /// Bytes of a record's first lines kept as an example.
@@ -995,6 +1014,43 @@ mod tests {
                 obs.tally.records()
             );
         }
+    }
+
+    /// Error records the scan only copies are finished on another thread from
+    /// their raw lines: their examples must read as those of records it built,
+    /// without the `\r` of a CRLF log, one line or several.
+    #[test]
+    fn regression_crlf_error_examples_have_no_carriage_returns() {
+        let pack = crate::rules::load::load(&crate::rules::load::builtin_sources())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let matcher = Matcher::new(&pack);
+        let text = "I0418 08:42:39.000001    1187 server.go:1] Started\r\n\
+            E0418 08:42:39.000002    1187 gc.go:7] \"Quota scan failed\" err=\"disk /dev/sdb1 busy\"\r\n\
+            E0418 08:42:39.000003    1187 plugin.go:9] Plugin crashed:\r\n\
+            goroutine 1 [running]:\r\n\
+            main.main()\r\n";
+        let obs = scan_text(&pack, &matcher, "n/kubelet.log", text);
+        let mut clusterer = crate::unrecognized::Clusterer::new(100);
+        clusterer.add_tally(&obs.tally, |_, _| {
+            Some(crate::unrecognized::Place {
+                artifact: "n/kubelet.log",
+                node: None,
+                year: None,
+            })
+        });
+        let mut examples: Vec<(u64, String)> = clusterer
+            .finish(100)
+            .into_iter()
+            .map(|c| (c.example_line, c.example_text))
+            .collect();
+        examples.sort();
+        assert_eq!(
+            examples,
+            [
+                (2, "E0418 08:42:39.000002    1187 gc.go:7] \"Quota scan failed\" err=\"disk /dev/sdb1 busy\"".to_string()),
+                (3, "E0418 08:42:39.000003    1187 plugin.go:9] Plugin crashed:\ngoroutine 1 [running]:\nmain.main()".to_string()),
+            ]
+        );
     }
 
     #[test]

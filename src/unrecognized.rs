@@ -46,6 +46,8 @@
 //! a 64 KiB record costs no more than a long line.
 
 use std::collections::{BTreeSet, HashMap};
+
+use foldhash::HashMap as FastMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -949,14 +951,12 @@ impl Templater {
     }
 }
 
-/// One error-like record as the scan saw it, before the bundle's layout is known.
+/// Where and when the scan saw an error-like record, before the bundle's layout is known.
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorSeen<'a> {
     pub artifact: usize,
     /// The journald host of the record, which may name another node than the artifact's.
     pub host: Option<&'a str>,
-    pub level: Level,
-    pub message: &'a str,
     pub line: u64,
     /// The record's first lines as they are in the artifact.
     pub text: &'a str,
@@ -974,9 +974,9 @@ pub struct Tally {
     /// Message -> the slot of its template in `templates`: the same message
     /// recurs (a probe flapping, a retried mount), and is templated once and
     /// found with one hash. Bounded like `Templater`'s memo.
-    memo: HashMap<String, usize>,
+    memo: FastMap<String, usize>,
     /// Template -> its slot.
-    slots: HashMap<String, usize>,
+    slots: FastMap<String, usize>,
     /// Each template with one entry per (artifact, host) it was seen in, in the order first seen.
     templates: Vec<(String, Vec<Seen>)>,
     /// Records whose template came after `MAX_TALLY_TEMPLATES` others.
@@ -1004,24 +1004,24 @@ struct Seen {
 }
 
 impl Seen {
-    fn new(e: &ErrorSeen<'_>) -> Seen {
+    fn new(level: Level, message: &str, e: &ErrorSeen<'_>) -> Seen {
         let mut seen = Seen {
             artifact: e.artifact,
             host: e.host.map(str::to_string),
-            level: e.level,
+            level,
             count: 0,
-            benign: is_benign(e.message),
+            benign: is_benign(message),
             dated: (None, None),
             undated: (None, None),
             pods: BTreeSet::new(),
-            example: (e.level, e.line, truncate(e.text, MAX_EXAMPLE).to_string()),
+            example: (level, e.line, truncate(e.text, MAX_EXAMPLE).to_string()),
         };
-        seen.add(e);
+        seen.add(level, e);
         seen
     }
 
-    fn add(&mut self, e: &ErrorSeen<'_>) {
-        self.level = self.level.min(e.level);
+    fn add(&mut self, level: Level, e: &ErrorSeen<'_>) {
+        self.level = self.level.min(level);
         self.count += 1;
         if let Some(t) = e.timestamp {
             let span = if t.year.is_some() {
@@ -1035,15 +1035,16 @@ impl Seen {
         if let Some(p) = pod_in(e.text) {
             add_name(&mut self.pods, p);
         }
-        if (e.level, e.line) < (self.example.0, self.example.1) {
-            self.example = (e.level, e.line, truncate(e.text, MAX_EXAMPLE).to_string());
+        if (level, e.line) < (self.example.0, self.example.1) {
+            self.example = (level, e.line, truncate(e.text, MAX_EXAMPLE).to_string());
         }
     }
 }
 
 impl Tally {
-    pub fn add(&mut self, e: ErrorSeen<'_>) {
-        let Some(slot) = self.slot(e.message) else {
+    /// Tally one error-like record (see `message_of` for its level and message).
+    pub fn add(&mut self, level: Level, message: &str, e: ErrorSeen<'_>) {
+        let Some(slot) = self.slot(message) else {
             self.dropped += 1;
             return;
         };
@@ -1054,8 +1055,8 @@ impl Tally {
             .iter_mut()
             .find(|s| s.artifact == e.artifact && s.host.as_deref() == e.host)
         {
-            Some(s) => s.add(&e),
-            None => list.push(Seen::new(&e)),
+            Some(s) => s.add(level, &e),
+            None => list.push(Seen::new(level, message, &e)),
         }
     }
 
