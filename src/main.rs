@@ -194,7 +194,7 @@ enum RulesCommand {
         /// The new rule's id (default: from the template's first words).
         #[arg(long)]
         id: Option<String>,
-        /// Write the rule file here instead of standard output.
+        /// Write the rule file here instead of standard output; into a directory, as `<id>.toml`.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -649,8 +649,8 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
             kind,
             id.as_deref(),
         ) {
-            Ok(text) => match output {
-                Some(path) => match std::fs::write(path, &text) {
+            Ok(text) => match output.as_deref().map(|o| rule_path(o, &text)) {
+                Some(path) => match std::fs::write(&path, &text) {
                     Ok(()) => {
                         eprintln!(
                             "wrote {}; check it with `podmortem rules test --rules {}`",
@@ -795,6 +795,19 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
 }
 
 /// The rule text for `rules new`.
+/// Where `rules new -o OUTPUT` writes: OUTPUT, or `OUTPUT/<id>.toml` when it is a
+/// directory (a rules directory is what engineers have at hand).
+fn rule_path(output: &Path, rule_text: &str) -> PathBuf {
+    if !output.is_dir() {
+        return output.to_path_buf();
+    }
+    let id = toml::from_str::<toml::Table>(rule_text)
+        .ok()
+        .and_then(|t| t.get("id").and_then(|v| v.as_str()).map(str::to_string))
+        .unwrap_or_else(|| "new-rule".to_string());
+    output.join(format!("{id}.toml"))
+}
+
 fn scaffold(
     report: Option<&Path>,
     template: Option<usize>,

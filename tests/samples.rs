@@ -553,12 +553,18 @@ fn a_rule_scaffolded_from_an_unrecognized_template_matches_all_its_occurrences()
         .args(["rules", "new", "--from-report"])
         .arg(&report)
         .args(["--template", "1", "--id", "new-failure", "-o"])
-        .arg(rules.join("new-failure.toml"))
+        // A rules directory: the file is named after the rule.
+        .arg(&rules)
         .output()
         .expect("run");
     assert_eq!(
         o.status.code(),
         Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        rules.join("new-failure.toml").is_file(),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
