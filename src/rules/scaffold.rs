@@ -127,6 +127,22 @@ pub fn id_from(template: &str) -> String {
     }
 }
 
+/// A title from the template's first 80 characters, cut after a whole word
+/// (`with ErrIma` reads as a typo in a rule list).
+fn title_from(template: &str) -> String {
+    const MAX: usize = 80;
+    if template.chars().count() <= MAX {
+        return template.to_string();
+    }
+    let head: String = template.chars().take(MAX).collect();
+    let cut = head.rfind(' ').filter(|&at| at > 0).unwrap_or(head.len());
+    let words = head.get(..cut).unwrap_or(&head);
+    format!(
+        "{}…",
+        words.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '>' && c != '"')
+    )
+}
+
 /// A complete rule file for a template and one real line it came from.
 pub fn rule_file(
     id: &str,
@@ -141,7 +157,7 @@ pub fn rule_file(
     Regex::new(&regex).map_err(|e| format!("generated regex does not compile: {e}"))?;
     // A near-miss the rule must not match: the example with its literal taken out.
     let near_miss = example.replacen(&literal, "(text that differs)", 1);
-    let title: String = template.chars().take(80).collect();
+    let title = title_from(template);
     let mut t = String::new();
     let _ = writeln!(
         t,
@@ -208,6 +224,19 @@ pub fn from_line(line: &str, kind: ArtifactKind, id: Option<&str>) -> Result<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_template_is_titled_by_whole_words() {
+        let long = r#"Error syncing pod, skipping: failed to "StartContainer" for "<name>" with ErrImagePull: "failed to pull and unpack image "<name>": 429 Too Many Requests"#;
+        let title = title_from(long);
+        assert_eq!(
+            title,
+            r#"Error syncing pod, skipping: failed to "StartContainer" for "<name>" with…"#
+        );
+        assert!(title.chars().count() <= 81);
+        let short = "Plugin crashed: <path>: permission denied";
+        assert_eq!(title_from(short), short);
+    }
     use crate::rules::{load, test_examples};
 
     fn passes(file: &str) {
