@@ -794,7 +794,6 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
     }
 }
 
-/// The rule text for `rules new`.
 /// Where `rules new -o OUTPUT` writes: OUTPUT, or `OUTPUT/<id>.toml` when it is a
 /// directory (a rules directory is what engineers have at hand).
 fn rule_path(output: &Path, rule_text: &str) -> PathBuf {
@@ -808,6 +807,7 @@ fn rule_path(output: &Path, rule_text: &str) -> PathBuf {
     output.join(format!("{id}.toml"))
 }
 
+/// The rule text for `rules new`.
 fn scaffold(
     report: Option<&Path>,
     template: Option<usize>,

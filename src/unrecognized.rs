@@ -46,10 +46,9 @@
 //! a 64 KiB record costs no more than a long line.
 
 use std::collections::{BTreeSet, HashMap};
-
-use foldhash::HashMap as FastMap;
 use std::sync::OnceLock;
 
+use foldhash::HashMap as FastMap;
 use regex::Regex;
 use serde::Serialize;
 

@@ -224,6 +224,7 @@ pub fn from_line(line: &str, kind: ArtifactKind, id: Option<&str>) -> Result<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::{load, test_examples};
 
     #[test]
     fn a_long_template_is_titled_by_whole_words() {
@@ -237,7 +238,6 @@ mod tests {
         let short = "Plugin crashed: <path>: permission denied";
         assert_eq!(title_from(short), short);
     }
-    use crate::rules::{load, test_examples};
 
     fn passes(file: &str) {
         let mut sources = load::builtin_sources();
