@@ -1147,14 +1147,9 @@ impl Clusterer {
         }
     }
 
+    /// One error-like record: a structured event (log records come as tallies, `add_tally`).
     pub fn add(&mut self, level: Level, message: &str, occ: Occurrence<'_>) {
         let t = self.templater.template(message);
-        self.add_templated(level, &t, message, occ);
-    }
-
-    /// `add`, for a message whose template was made elsewhere (off the thread
-    /// that clusters, see `scan::error_records`).
-    pub fn add_templated(&mut self, level: Level, t: &str, message: &str, occ: Occurrence<'_>) {
         let mut acc = Acc {
             level,
             count: 1,
@@ -1176,7 +1171,7 @@ impl Clusterer {
         if let Some(p) = occ.pod {
             add_name(&mut acc.pods, p);
         }
-        self.merge(t, acc);
+        self.merge(&t, acc);
     }
 
     /// One template's gatherings into the clusters: absorbed by the template's
