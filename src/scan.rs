@@ -420,7 +420,8 @@ impl<'a> Scanner<'a> {
         };
         // Error-like records too, for what no rule knows (they are rare: E/W lines).
         // Their literals may start with the newline before the line, so the
-        // search starts one byte early; the file's first line has none.
+        // search starts one byte early; the file's first line has none, and is
+        // checked on its own.
         //
         // A pass of its own, on this thread: in the rules' pass (their Teddy
         // shards), error literals made it stop to verify far more often (270
@@ -431,7 +432,7 @@ impl<'a> Scanner<'a> {
         self.offsets.clear();
         self.matcher
             .error_offsets(kind, buf.get(from..).unwrap_or_default(), &mut self.offsets);
-        if scan_from == 0 && cur.first_line == 1 {
+        if scan_from == 0 && cur.first_line == 1 && self.matcher.opens_with_error(kind, &buf) {
             self.offsets.push(0);
         }
         if !self.offsets.is_empty() {
@@ -1051,6 +1052,32 @@ mod tests {
                 (3, "E0418 08:42:39.000003    1187 plugin.go:9] Plugin crashed:\ngoroutine 1 [running]:\nmain.main()".to_string()),
             ]
         );
+    }
+
+    /// Regression: a file's first line was always an error candidate (no
+    /// newline before it for the `\nE0`-style literals to find), so a plain
+    /// line with an error word was tallied there and nowhere else in the file.
+    #[test]
+    fn regression_a_first_line_is_an_error_candidate_like_any_other() {
+        let pack = crate::rules::load::load(&crate::rules::load::builtin_sources())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let matcher = Matcher::new(&pack);
+        let plain = "backup job failed: disk quota exceeded
+            backup job started
+            backup job failed: disk quota exceeded
+";
+        let obs = scan_text(&pack, &matcher, "n/backup.log", plain);
+        assert_eq!(obs.tally.records(), 0, "no error literal is on these lines");
+        // A klog error line still counts where it opens the file, as on line 3.
+        let klog =
+            "E0418 08:42:39.000002    1187 gc.go:7] \"Quota scan failed\" err=\"disk busy\"\n\
+            I0418 08:42:39.000003    1187 gc.go:9] \"Quota scan done\"\n\
+            E0418 08:42:40.000002    1187 gc.go:7] \"Quota scan failed\" err=\"disk busy\"\n";
+        let obs = scan_text(&pack, &matcher, "n/kubelet.log", klog);
+        assert_eq!(obs.tally.example_lines(), [1]);
+        assert_eq!(obs.tally.records(), 2);
+        let obs = scan_text(&pack, &matcher, "n/kubelet.log", &format!("\u{feff}{klog}"));
+        assert_eq!(obs.tally.records(), 2, "after a byte-order mark too");
     }
 
     #[test]

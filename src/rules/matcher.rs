@@ -373,6 +373,19 @@ impl Matcher {
         }
     }
 
+    /// Whether a text's first line opens an error-like record by what the
+    /// literals that begin with a newline look for: that line has no newline
+    /// before it for `error_offsets` to find.
+    pub fn opens_with_error(&self, kind: ArtifactKind, text: &[u8]) -> bool {
+        // A byte-order mark (Windows-written files) is not part of the line.
+        let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+        self.errors.contains_key(&kind)
+            && error_literals(kind)
+                .iter()
+                .filter_map(|l| l.strip_prefix('\n'))
+                .any(|line_start| text.starts_with(line_start.as_bytes()))
+    }
+
     pub fn for_kind(&self, kind: ArtifactKind) -> Option<&KindMatcher> {
         self.per_kind.get(&kind).filter(|m| !m.is_empty())
     }
