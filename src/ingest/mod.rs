@@ -563,7 +563,7 @@ impl<'a> Sink<'a> {
         })?;
         let mut buf = std::mem::take(&mut self.read_buf);
         buf.resize(READ_BYTES, 0);
-        let result = self.content_with(path, reader, &mut buf);
+        let result = self.content_with(path, reader, bytes, &mut buf);
         self.read_buf = buf;
         result
     }
@@ -572,11 +572,19 @@ impl<'a> Sink<'a> {
         &mut self,
         path: &str,
         reader: &mut dyn Read,
+        bytes: Option<u64>,
         buf: &mut [u8],
     ) -> Result<(), IngestError> {
         let mut read: u64 = 0;
-        // Small entries are the common case: grow to a block only when needed.
-        let mut pending: Vec<u8> = Vec::new();
+        // Room for a block and the read that completes it, so that a block
+        // never moves while it fills (growing by doubling copied each large
+        // entry's bytes once more). Small entries, the common case, get their
+        // size; an entry of unknown size grows to a block only when needed.
+        let block_room = BLOCK_BYTES + buf.len();
+        let mut pending: Vec<u8> = match bytes {
+            Some(b) => Vec::with_capacity(usize::try_from(b).unwrap_or(block_room).min(block_room)),
+            None => Vec::new(),
+        };
         let mut cut_lines = 0u64;
         loop {
             let entry_left = self.limits.max_entry_bytes.saturating_sub(read);
@@ -619,9 +627,10 @@ impl<'a> Sink<'a> {
                     }
                     None => continue,
                 };
-                let rest = pending.split_off(cut);
-                let block = std::mem::replace(&mut pending, rest);
-                self.send(Chunk::Block(block))?;
+                let mut next = Vec::with_capacity(block_room);
+                next.extend_from_slice(pending.get(cut..).unwrap_or_default());
+                pending.truncate(cut);
+                self.send(Chunk::Block(std::mem::replace(&mut pending, next)))?;
             }
         }
         if !pending.is_empty() {
