@@ -1062,10 +1062,9 @@ mod tests {
         let pack = crate::rules::load::load(&crate::rules::load::builtin_sources())
             .unwrap_or_else(|e| panic!("{e}"));
         let matcher = Matcher::new(&pack);
-        let plain = "backup job failed: disk quota exceeded
-            backup job started
-            backup job failed: disk quota exceeded
-";
+        let plain = "backup job failed: disk quota exceeded\n\
+            backup job started\n\
+            backup job failed: disk quota exceeded\n";
         let obs = scan_text(&pack, &matcher, "n/backup.log", plain);
         assert_eq!(obs.tally.records(), 0, "no error literal is on these lines");
         // A klog error line still counts where it opens the file, as on line 3.
