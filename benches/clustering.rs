@@ -23,7 +23,8 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use podmortem::classify::{classify, ArtifactKind};
+use podmortem::classify::classify;
+use podmortem::facts::ArtifactKind;
 use podmortem::rules::load::{builtin_sources, load};
 use podmortem::rules::matcher::Matcher;
 use podmortem::scan::scan_text;
@@ -75,7 +76,7 @@ fn main() {
         times[2].push(timed(|| {
             records = entries
                 .iter()
-                .map(|e| scan_text(&pack, &full, &e.path, &e.text).tally.records())
+                .map(|e| scan_text(&pack, &full, &e.path, &e.text).1.records())
                 .sum();
         }));
         times[3].push(timed(|| {

@@ -10,8 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::classify::ArtifactKind;
-use crate::scan::ArtifactFacts;
+use crate::facts::{ArtifactFacts, ArtifactKind};
 
 /// Directory names that say nothing about which node they hold.
 const GENERIC: &[&str] = &[

@@ -13,15 +13,13 @@ use std::sync::Mutex;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use podmortem::batch::{self, Status, Summary};
-use podmortem::classify::ArtifactKind;
+use podmortem::batch::{self, Status};
+use podmortem::facts::{ArtifactKind, Severity};
 use podmortem::report::redact::Policy;
 use podmortem::report::render::{render, Format};
 use podmortem::rules::load::{self, RulePack};
-use podmortem::rules::matcher::Matcher;
-use podmortem::rules::schema::Severity;
 use podmortem::rules::{self, catalogue, test_examples};
-use podmortem::Options;
+use podmortem::{Analyzer, Options};
 
 #[derive(Parser)]
 #[command(
@@ -322,48 +320,8 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
         eprintln!("podmortem: --only/--skip left no rule to run");
         return ExitCode::from(2);
     }
-    let matcher = if args.no_unrecognized {
-        Matcher::new(&pack).without_unrecognized()
-    } else {
-        Matcher::new(&pack)
-    };
-    let mut options = Options {
-        redaction: Policy {
-            enabled: !args.no_redact,
-            ips: args.redact_ip,
-        },
-        ..Options::default()
-    };
-    let limits = &mut options.limits;
-    if let Some(v) = args.max_entry_size {
-        limits.max_entry_bytes = v;
-    }
-    if let Some(v) = args.max_total_size {
-        limits.max_total_bytes = v;
-    }
-    if let Some(v) = args.max_line_size {
-        limits.max_line_bytes = usize::try_from(v).unwrap_or(usize::MAX);
-    }
-    if let Some(v) = args.max_depth {
-        limits.max_depth = v.max(1);
-    }
-    if let Some(v) = args.max_entries {
-        limits.max_entries = v;
-    }
-    // A folder of bundles expands into its bundles; anything else is one bundle.
-    let mut bundles = Vec::new();
-    let mut batch_mode = args.inputs.len() > 1;
-    for input in &args.inputs {
-        if input.is_dir() && batch::is_folder_of_bundles(input) {
-            batch_mode = true;
-            bundles.extend(batch::bundles_in(input));
-        } else {
-            bundles.push(input.clone());
-        }
-    }
-    if let Some((k, n)) = args.shard {
-        bundles.retain(|b| batch::in_shard(b, k, n));
-    }
+    let analyzer = Analyzer::new(pack, options(args));
+    let (bundles, batch_mode) = batch::expand(&args.inputs, args.shard);
     let to_stdout = args.output == "-";
     if to_stdout && (bundles.len() != 1 || formats.len() != 1) {
         eprintln!(
@@ -385,98 +343,87 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
         (!to_stdout && !args.force && formats.contains(&Format::Json)).then_some(out_dir.as_path());
     let outcomes = if batch_mode && !args.quiet {
         let progress = BatchProgress::new(&bundles);
-        let outcomes = batch::run(
-            &bundles, &pack, &matcher, &options, args.jobs, reuse, &progress,
-        );
+        let outcomes = batch::run(&bundles, &analyzer, args.jobs, reuse, &progress);
         progress.finish();
         outcomes
     } else {
-        batch::run(
-            &bundles,
-            &pack,
-            &matcher,
-            &options,
-            args.jobs,
-            reuse,
-            &batch::Silent,
-        )
+        batch::run(&bundles, &analyzer, args.jobs, reuse, &batch::Silent)
     };
-    let mut unreadable = false;
-    let mut worst: Option<Severity> = None;
-    let mut rows = Vec::new();
-    for o in &outcomes {
-        match &o.status {
-            Status::Analyzed(report) => {
-                for f in &report.findings {
-                    worst = worst.max(Severity::parse(&f.severity));
-                }
-                if to_stdout {
-                    match render(report, formats[0]) {
-                        Ok(text) => {
-                            emit(&text);
-                        }
-                        Err(e) => {
-                            eprintln!("podmortem: {e}");
-                            return ExitCode::from(2);
-                        }
+    let (worst, unreadable) = batch::worst(&outcomes);
+    if to_stdout {
+        for o in &outcomes {
+            match (&o.status, formats.first()) {
+                (Status::Failed(e), _) => eprintln!("podmortem: {e}"),
+                (_, Some(&format)) => match o.report().map(|r| render(r, format)) {
+                    Some(Ok(text)) => {
+                        emit(&text);
                     }
-                    continue;
-                }
-                let dir = out_dir.join(&o.name);
-                let (link, err) = match batch::write_report(report, &dir, &formats) {
-                    Ok(paths) => {
-                        if !args.quiet {
-                            eprintln!(
-                                "{}: {} -> {}",
-                                o.input.display(),
-                                report.verdict,
-                                dir.display()
-                            );
-                        }
-                        (paths.first().map(|p| relative_link(&out_dir, p)), None)
-                    }
-                    Err(e) => {
+                    Some(Err(e)) => {
                         eprintln!("podmortem: {e}");
-                        (None, Some(e))
+                        return ExitCode::from(2);
                     }
-                };
-                rows.push(batch::summary_row(o, link, err));
+                    None => {}
+                },
+                _ => {}
             }
-            Status::Unchanged(row) => {
-                for f in &row.findings {
-                    // `rule (severity, confidence)`
-                    let sev = f
-                        .split_once('(')
-                        .and_then(|(_, rest)| rest.split(',').next())
-                        .unwrap_or("");
-                    worst = worst.max(Severity::parse(sev.trim()));
-                }
-                if !args.quiet && !batch_mode {
-                    eprintln!("{}: unchanged since the last run (same content, same rules): skipped; --force re-analyzes", o.input.display());
-                }
-                let link = formats
-                    .first()
-                    .map(|f| format!("{}/report.{}", o.name, f.extension()));
-                rows.push(batch::summary_row(o, link, None));
+        }
+        return exit_code(unreadable, worst, args.fail_on.map(Severity::from));
+    }
+    let delivery = batch::deliver(&outcomes, &out_dir, &formats, batch_mode);
+    for (o, written) in outcomes.iter().zip(&delivery.written) {
+        match (&o.status, written) {
+            (_, Some(Err(e))) => eprintln!("podmortem: {e}"),
+            (Status::Analyzed(report), Some(Ok(dir))) if !args.quiet => {
+                eprintln!(
+                    "{}: {} -> {}",
+                    o.input.display(),
+                    report.verdict,
+                    dir.display()
+                );
             }
-            Status::Failed(e) => {
-                unreadable = true;
-                // The batch progress already printed it.
-                if !batch_mode || args.quiet {
-                    eprintln!("podmortem: {e}");
-                }
-                rows.push(batch::summary_row(o, None, None));
+            (Status::Unchanged(_), _) if !args.quiet && !batch_mode => {
+                eprintln!("{}: unchanged since the last run (same content, same rules): skipped; --force re-analyzes", o.input.display());
             }
+            // The batch progress already printed it.
+            (Status::Failed(e), _) if !batch_mode || args.quiet => eprintln!("podmortem: {e}"),
+            _ => {}
         }
     }
-    if batch_mode && !to_stdout {
-        if let Err(e) = batch::write_index(&out_dir, &Summary::new(rows)) {
-            eprintln!("podmortem: index: {e}");
-        } else if !args.quiet {
-            eprintln!("index: {}", out_dir.join("index.html").display());
-        }
+    match &delivery.index {
+        Some(Err(e)) => eprintln!("podmortem: index: {e}"),
+        Some(Ok(index)) if !args.quiet => eprintln!("index: {}", index.display()),
+        _ => {}
     }
     exit_code(unreadable, worst, args.fail_on.map(Severity::from))
+}
+
+/// The analysis options the flags set.
+fn options(args: &AnalyzeArgs) -> Options {
+    let mut options = Options {
+        redaction: Policy {
+            enabled: !args.no_redact,
+            ips: args.redact_ip,
+        },
+        unrecognized: !args.no_unrecognized,
+        ..Options::default()
+    };
+    let limits = &mut options.limits;
+    if let Some(v) = args.max_entry_size {
+        limits.max_entry_bytes = v;
+    }
+    if let Some(v) = args.max_total_size {
+        limits.max_total_bytes = v;
+    }
+    if let Some(v) = args.max_line_size {
+        limits.max_line_bytes = usize::try_from(v).unwrap_or(usize::MAX);
+    }
+    if let Some(v) = args.max_depth {
+        limits.max_depth = v.max(1);
+    }
+    if let Some(v) = args.max_entries {
+        limits.max_entries = v;
+    }
+    options
 }
 
 /// Batch progress on standard error: a bar (bundles done of total, bytes per
@@ -493,7 +440,7 @@ impl BatchProgress {
     fn new(bundles: &[PathBuf]) -> BatchProgress {
         let sizes: BTreeMap<PathBuf, u64> = bundles
             .iter()
-            .map(|b| (b.clone(), podmortem::input_bytes(b)))
+            .map(|b| (b.clone(), podmortem::ingest::input_bytes(b)))
             .collect();
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(sizes.values().sum());
@@ -574,11 +521,8 @@ fn index(outs: &[PathBuf], output: &Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(e) = std::fs::create_dir_all(output)
-        .map_err(|e| e.to_string())
-        .and_then(|()| batch::write_index(output, &merged))
-    {
-        eprintln!("podmortem: {}: {e}", output.display());
+    if let Err(e) = batch::write_index(output, &merged) {
+        eprintln!("podmortem: {e}");
         return ExitCode::from(2);
     }
     eprintln!(
@@ -592,10 +536,6 @@ fn index(outs: &[PathBuf], output: &Path) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn relative_link(base: &Path, p: &Path) -> String {
-    p.strip_prefix(base).unwrap_or(p).display().to_string()
 }
 
 fn exit_code(unreadable: bool, worst: Option<Severity>, fail_on: Option<Severity>) -> ExitCode {
@@ -649,7 +589,10 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
             kind,
             id.as_deref(),
         ) {
-            Ok(text) => match output.as_deref().map(|o| rule_path(o, &text)) {
+            Ok(text) => match output
+                .as_deref()
+                .map(|o| podmortem::scaffold::output_path(o, &text))
+            {
                 Some(path) => match std::fs::write(&path, &text) {
                     Ok(()) => {
                         eprintln!(
@@ -709,51 +652,7 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
         }
         RulesCommand::Show { id } => match pack.get(&id) {
             Some(r) => {
-                let mut t = format!(
-                    "{} ({})\n{}\nseverity: {}  category: {}{}\n\n{}\n",
-                    r.spec.id,
-                    r.file,
-                    r.spec.title,
-                    r.spec.severity.as_str(),
-                    r.spec.category,
-                    if r.spec.symptom { "  (symptom)" } else { "" },
-                    r.spec.summary.trim()
-                );
-                for s in &r.spec.signals {
-                    let kinds: Vec<&str> = s.kinds.iter().map(|k| k.as_str()).collect();
-                    t.push_str(&format!(
-                        "\nsignal {} in {}:\n  literals {:?}\n  regex {}\n",
-                        s.name,
-                        kinds.join(", "),
-                        s.literals,
-                        s.regex
-                    ));
-                }
-                for c in &r.spec.conditions {
-                    t.push_str(&format!(
-                        "\ncondition {} ({:?}, {:?}, {:?})",
-                        c.name, c.fact, c.expect, c.effect
-                    ));
-                }
-                for (i, e) in r.spec.examples.iter().enumerate() {
-                    t.push_str(&format!(
-                        "\n\nexample {} ({}, {}; {}):\n{}",
-                        i + 1,
-                        if e.matches {
-                            "must match"
-                        } else {
-                            "must not match"
-                        },
-                        e.kind.as_str(),
-                        e.source,
-                        e.text
-                    ));
-                }
-                t.push_str("\n\nreferences:\n");
-                for u in &r.spec.references {
-                    t.push_str(&format!("  {u}\n"));
-                }
-                emit(&t);
+                emit(&catalogue::show(r));
                 ExitCode::SUCCESS
             }
             None => {
@@ -794,19 +693,6 @@ fn rules_command(command: RulesCommand, dirs: &[PathBuf]) -> ExitCode {
     }
 }
 
-/// Where `rules new -o OUTPUT` writes: OUTPUT, or `OUTPUT/<id>.toml` when it is a
-/// directory (a rules directory is what engineers have at hand).
-fn rule_path(output: &Path, rule_text: &str) -> PathBuf {
-    if !output.is_dir() {
-        return output.to_path_buf();
-    }
-    let id = toml::from_str::<toml::Table>(rule_text)
-        .ok()
-        .and_then(|t| t.get("id").and_then(|v| v.as_str()).map(str::to_string))
-        .unwrap_or_else(|| "new-rule".to_string());
-    output.join(format!("{id}.toml"))
-}
-
 /// The rule text for `rules new`.
 fn scaffold(
     report: Option<&Path>,
@@ -815,43 +701,18 @@ fn scaffold(
     kind: &str,
     id: Option<&str>,
 ) -> Result<String, String> {
-    let kind_of = |k: &str| -> Result<ArtifactKind, String> {
-        serde_json::from_value(serde_json::Value::String(k.to_string()))
-            .map_err(|_| format!("unknown artifact kind `{k}`"))
+    let kind: ArtifactKind = serde_json::from_value(serde_json::Value::String(kind.to_string()))
+        .map_err(|_| format!("unknown artifact kind `{kind}`"))?;
+    let text = match (line, report) {
+        (Some(line), _) => podmortem::scaffold::from_line(line, kind, id),
+        (None, Some(report)) => {
+            podmortem::scaffold::from_report(report, template.unwrap_or(1), kind, id)
+        }
+        (None, None) => {
+            return Err("give --from-report REPORT.json --template N, or --from-line LINE".into())
+        }
     };
-    if let Some(line) = line {
-        return podmortem::rules::scaffold::from_line(line, kind_of(kind)?, id);
-    }
-    let path = report.ok_or("give --from-report REPORT.json --template N, or --from-line LINE")?;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let r: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a JSON report ({e})", path.display()))?;
-    let list = r["unrecognized"]
-        .as_array()
-        .ok_or_else(|| format!("{}: no `unrecognized` list", path.display()))?;
-    let n = template.unwrap_or(1);
-    let entry = n.checked_sub(1).and_then(|i| list.get(i)).ok_or_else(|| {
-        format!(
-            "{}: there is no template {n} (the report lists {})",
-            path.display(),
-            list.len()
-        )
-    })?;
-    let tpl = entry["template"].as_str().unwrap_or("");
-    let example = entry["example"]["text"].as_str().unwrap_or("");
-    let artifact = entry["example"]["artifact"].as_str().unwrap_or("");
-    let kind = r["inventory"]
-        .as_array()
-        .and_then(|inv| inv.iter().find(|i| i["path"] == artifact))
-        .and_then(|i| i["kind"].as_str())
-        .unwrap_or(kind);
-    let id = id.map_or_else(|| podmortem::rules::scaffold::id_from(tpl), str::to_string);
-    let source = format!(
-        "{}: {artifact} line {}",
-        path.display(),
-        entry["example"]["line"]
-    );
-    podmortem::rules::scaffold::rule_file(&id, tpl, example, kind_of(kind)?, &source)
+    text.map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

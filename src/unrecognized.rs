@@ -52,7 +52,10 @@ use foldhash::HashMap as FastMap;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::records::Timestamp;
+pub use crate::facts::Level;
+use crate::facts::{ArtifactKind, Observations};
+use crate::layout::Layout;
+use crate::records::{quotes, Timestamp};
 
 /// Bytes of a message that `template` looks at.
 pub const MAX_TEMPLATE_INPUT: usize = 2048;
@@ -66,13 +69,6 @@ const DRAIN_SIMILARITY: f64 = 0.75;
 const FOLD_MIN_TOKENS: usize = 8;
 /// ...and at least this share (percent) of the shorter template.
 const FOLD_MIN_SHARE: usize = 60;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Error,
-    Warning,
-}
 
 /// `\b` on ASCII only: a Unicode word boundary would push the regex engine off its
 /// fast DFA path on non-ASCII input.
@@ -1271,6 +1267,74 @@ impl Clusterer {
             })
             .collect()
     }
+}
+
+/// Templates shown in a report (the most telling first).
+const MAX_UNRECOGNIZED: usize = 25;
+
+/// The error-like records of a bundle that no rule explains, clustered into
+/// templates, now that the layout names each artifact's and host's node: the
+/// scan's tally of log records, and the Warning events of JSON and YAML event
+/// lists (they have no lines to scan), unless a rule's record already quotes them.
+pub fn clusters(obs: &Observations, tally: &Tally, layout: &Layout) -> Vec<Cluster> {
+    let year = obs.artifacts.iter().filter_map(|a| a.year).max();
+    let mut clusterer = Clusterer::new(5_000);
+    clusterer.add_tally(tally, |artifact, host| {
+        let a = obs.artifacts.get(artifact)?;
+        let node = host.and_then(|h| layout.node_for_host(h)).or_else(|| {
+            layout
+                .node_of
+                .get(artifact)
+                .copied()
+                .flatten()
+                .and_then(|n| layout.nodes.get(n))
+        });
+        Some(Place {
+            artifact: &a.path,
+            node: node.map(|n| n.name.as_str()),
+            year: a.year.or(year),
+        })
+    });
+    for (i, a) in obs.artifacts.iter().enumerate() {
+        if a.kind != Some(ArtifactKind::Events) {
+            continue;
+        }
+        for ev in a
+            .events
+            .iter()
+            .filter(|e| e.line == 0 && e.kind == "Warning")
+        {
+            let explained = obs
+                .hits
+                .iter()
+                .any(|h| h.artifact == i && quotes(&h.record.text, &ev.message));
+            if explained || ev.message.is_empty() {
+                continue;
+            }
+            let text = format!(
+                "{} {}: {}",
+                ev.reason,
+                ev.object.as_deref().unwrap_or(""),
+                ev.message
+            );
+            clusterer.add(
+                Level::Warning,
+                &ev.message,
+                Occurrence {
+                    artifact: &a.path,
+                    line: 0,
+                    text: &text,
+                    timestamp: None,
+                    node: ev.node.as_deref(),
+                    pod: ev
+                        .object
+                        .as_deref()
+                        .map(|o| o.rsplit('/').next().unwrap_or(o)),
+                },
+            );
+        }
+    }
+    clusterer.finish(MAX_UNRECOGNIZED)
 }
 
 /// Recent first; clusters without a time go last.

@@ -16,8 +16,7 @@ use std::time::{Duration, Instant};
 
 use podmortem::report::render::{render, Format};
 use podmortem::rules::load;
-use podmortem::rules::matcher::Matcher;
-use podmortem::{analyze, Options};
+use podmortem::{Analyzer, Options};
 
 mod common;
 use common::copy_tree;
@@ -246,8 +245,8 @@ fn the_html_report_of_two_causes_in_chromium() {
         copy_tree(&from, &bundle.join(sample));
     }
     let pack = load::load(&load::builtin_sources()).unwrap_or_else(|e| panic!("{e}"));
-    let matcher = Matcher::new(&pack);
-    let report = analyze(&bundle, &pack, &matcher, &Options::default()).expect("analyze");
+    let analyzer = Analyzer::new(pack, Options::default());
+    let report = analyzer.analyze(&bundle).expect("analyze");
     assert_eq!(report.findings.len(), 2, "{}", report.verdict);
     let html = render(&report, Format::Html).expect("html");
     let page = tmp.path().join("report.html");

@@ -601,7 +601,7 @@ fn a_fifo_or_device_input_is_refused_without_reading_it() {
         assert_unreadable(&r, input, "not a file or directory");
         // The library's own fingerprint (batch re-runs use it) refuses too.
         let started = Instant::now();
-        assert!(podmortem::fingerprint(input).is_err());
+        assert!(podmortem::ingest::fingerprint(input).is_err());
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 }

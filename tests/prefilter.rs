@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use podmortem::classify::ArtifactKind;
+use podmortem::facts::ArtifactKind;
 use podmortem::rules::load::{builtin_sources, load};
 use podmortem::rules::matcher::{Candidate, Matcher};
 use podmortem::rules::prefilter::Prefilter;
@@ -114,13 +114,18 @@ fn a_bundle_whose_logs_are_fitted_gets_the_report_it_gets_when_they_are_not() {
         fs::write(&log, big).expect("write");
     }
     let pack = load(&builtin_sources()).expect("built-in pack");
-    let matcher = Matcher::new(&pack);
-    let options = podmortem::Options::default();
+    let analyzer = podmortem::Analyzer::new(pack, podmortem::Options::default());
     // Rule, confidence, nodes, how many records, and each evidence record's
     // artifact and text (its line number moves by the lines put before it).
-    type Seen = (String, String, Vec<String>, u64, Vec<(String, String)>);
+    type Seen = (
+        String,
+        podmortem::facts::Confidence,
+        Vec<String>,
+        u64,
+        Vec<(String, String)>,
+    );
     let findings = |input: &Path| -> Vec<Seen> {
-        let report = podmortem::analyze(input, &pack, &matcher, &options).expect("analyze");
+        let report = analyzer.analyze(input).expect("analyze");
         report
             .findings
             .iter()
@@ -131,7 +136,7 @@ fn a_bundle_whose_logs_are_fitted_gets_the_report_it_gets_when_they_are_not() {
                     .map(|e| (e.artifact.clone(), e.text.clone()));
                 (
                     f.rule.clone(),
-                    f.confidence.clone(),
+                    f.confidence,
                     f.affected.nodes.clone(),
                     f.occurrences,
                     evidence.collect(),
@@ -144,7 +149,7 @@ fn a_bundle_whose_logs_are_fitted_gets_the_report_it_gets_when_they_are_not() {
         .iter()
         .find(|f| f.0 == "nfs-client-helper-missing")
         .expect("the NFS finding");
-    assert_eq!(nfs.1, "confirmed");
+    assert_eq!(nfs.1, podmortem::facts::Confidence::Confirmed);
     assert!(
         nfs.4
             .iter()

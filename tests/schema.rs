@@ -9,8 +9,7 @@ use serde_json::Value;
 
 use podmortem::report::render::{render, Format};
 use podmortem::rules::load;
-use podmortem::rules::matcher::Matcher;
-use podmortem::{analyze, Options};
+use podmortem::{Analyzer, Options};
 
 fn crate_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -42,8 +41,9 @@ fn errors(validator: &jsonschema::Validator, report: &Value) -> Vec<String> {
 /// The JSON report exactly as `--format json` writes it, parsed back.
 fn json_report(input: &Path) -> Value {
     let pack = load::load(&load::builtin_sources()).unwrap_or_else(|e| panic!("{e}"));
-    let matcher = Matcher::new(&pack);
-    let report = analyze(input, &pack, &matcher, &Options::default())
+    let analyzer = Analyzer::new(pack, Options::default());
+    let report = analyzer
+        .analyze(input)
         .unwrap_or_else(|e| panic!("{}: {e}", input.display()));
     let text = render(&report, Format::Json).unwrap_or_else(|e| panic!("{e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", input.display()))

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 
 use podmortem::report::render::{render, Format};
 use podmortem::rules::load;
-use podmortem::rules::matcher::Matcher;
-use podmortem::{analyze, Options};
+use podmortem::{Analyzer, Options};
 
 mod common;
 use common::copy_tree;
@@ -21,11 +20,11 @@ fn stable(text: String, report: &podmortem::report::Report) -> String {
 
 fn report_of(sample: &str) -> podmortem::report::Report {
     let pack = load::load(&load::builtin_sources()).unwrap_or_else(|e| panic!("{e}"));
-    let matcher = Matcher::new(&pack);
     let input = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("samples")
         .join(sample);
-    analyze(&input, &pack, &matcher, &Options::default())
+    Analyzer::new(pack, Options::default())
+        .analyze(&input)
         .unwrap_or_else(|e| panic!("{sample}: {e}"))
 }
 
@@ -81,8 +80,8 @@ fn markdown_of_two_causes_fits_a_ticket() {
     let tmp = tempfile::tempdir().expect("tmp");
     let bundle = two_cause_bundle(tmp.path());
     let pack = load::load(&load::builtin_sources()).unwrap_or_else(|e| panic!("{e}"));
-    let matcher = Matcher::new(&pack);
-    let r = analyze(&bundle, &pack, &matcher, &Options::default()).expect("analyze");
+    let analyzer = Analyzer::new(pack, Options::default());
+    let r = analyzer.analyze(&bundle).expect("analyze");
     assert_eq!(r.findings.len(), 2, "{}", r.verdict);
     let md = render(&r, Format::Markdown).expect("markdown");
     let lines: Vec<&str> = md.lines().collect();
@@ -127,12 +126,12 @@ fn markdown_of_any_two_sample_causes_fits_in_80_lines() {
         "kata-peerpods-einval",
     ];
     let pack = load::load(&load::builtin_sources()).unwrap_or_else(|e| panic!("{e}"));
-    let matcher = Matcher::new(&pack);
+    let analyzer = Analyzer::new(pack, Options::default());
     for (i, a) in samples.iter().enumerate() {
         for b in samples.iter().skip(i + 1) {
             let tmp = tempfile::tempdir().expect("tmp");
             let bundle = two_sample_bundle(tmp.path(), [a, b]);
-            let r = analyze(&bundle, &pack, &matcher, &Options::default()).expect("analyze");
+            let r = analyzer.analyze(&bundle).expect("analyze");
             assert_eq!(r.findings.len(), 2, "{a} + {b}: {}", r.verdict);
             let md = render(&r, Format::Markdown).expect("markdown");
             let n = md.lines().count();

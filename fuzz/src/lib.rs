@@ -13,10 +13,12 @@ use std::sync::OnceLock;
 
 use podmortem::ingest::{Limits, Sink};
 use podmortem::parse;
-use podmortem::rules::load::{self, RulePack};
-use podmortem::rules::matcher::Matcher;
+use podmortem::report::model::BundleInfo;
+use podmortem::report::render::{render, Format};
+use podmortem::rules::load;
 use podmortem::scan::{scan_text, Scanner};
 use podmortem::version::{compare, upstream, Scheme, VersionRange};
+use podmortem::{Analyzer, Options};
 
 /// A target body: one input.
 pub type Target = fn(&[u8]);
@@ -29,17 +31,35 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("version", version),
 ];
 
-/// The built-in rule pack and its matcher, built once.
-fn builtin() -> &'static (RulePack, Matcher) {
-    static PACK: OnceLock<(RulePack, Matcher)> = OnceLock::new();
-    PACK.get_or_init(|| {
-        let pack = match load::load(&load::builtin_sources()) {
-            Ok(p) => p,
-            Err(e) => panic!("the built-in pack does not load: {e}"),
-        };
-        let matcher = Matcher::new(&pack);
-        (pack, matcher)
+/// The built-in rule pack, compiled once.
+fn builtin() -> &'static Analyzer {
+    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| match load::load(&load::builtin_sources()) {
+        Ok(pack) => Analyzer::new(pack, Options::default()),
+        Err(e) => panic!("the built-in pack does not load: {e}"),
     })
+}
+
+/// The stages after the scan, and every output format, on what a scan observed.
+fn conclude(
+    analyzer: &Analyzer,
+    scanned: (
+        podmortem::facts::Observations,
+        podmortem::unrecognized::Tally,
+    ),
+) {
+    let (obs, errors) = scanned;
+    let bundle = BundleInfo {
+        name: "fuzz".into(),
+        bytes: 0,
+        sha256: String::new(),
+    };
+    let report = analyzer.conclude(obs, &errors, bundle);
+    for format in [Format::Json, Format::Markdown, Format::Html] {
+        if let Err(e) = render(&report, format) {
+            panic!("{format:?} does not render: {e}");
+        }
+    }
 }
 
 /// Small limits: a fuzzer should spend its time on structure, not on
@@ -57,9 +77,9 @@ fn fuzz_limits() -> Limits {
 
 /// Bytes as a bundle member: format sniffing, gzip/xz/zstd layers, tar and
 /// zip (nested), then the whole analysis side (classify, parse, scan,
-/// layout, evaluate) on what comes out.
+/// layout, evaluate, report, render) on what comes out.
 pub fn archive(data: &[u8]) {
-    let (pack, matcher) = builtin();
+    let analyzer = builtin();
     let (tx, rx) = sync_channel(8);
     std::thread::scope(|s| {
         let reader = s.spawn(move || {
@@ -67,7 +87,7 @@ pub fn archive(data: &[u8]) {
             let mut input = data;
             sink.entry("bundle/input", &mut input, Some(data.len() as u64), 1)
         });
-        let mut scanner = Scanner::new(pack, matcher);
+        let mut scanner = Scanner::new(analyzer.pack(), analyzer.matcher());
         for chunk in rx {
             scanner.feed(chunk);
         }
@@ -76,9 +96,7 @@ pub fn archive(data: &[u8]) {
             Ok(result) => assert!(result.is_ok(), "ingest failed: {result:?}"),
             Err(_) => panic!("the ingest thread panicked"),
         }
-        let obs = scanner.finish();
-        let layout = podmortem::layout::resolve(&obs.artifacts);
-        let _ = podmortem::rules::evaluate::evaluate(pack, &obs, &layout);
+        conclude(analyzer, scanner.finish());
     });
 }
 
@@ -154,13 +172,17 @@ pub fn rules(data: &[u8]) {
     let Ok(pack) = load::load(&sources) else {
         return;
     };
-    let matcher = Matcher::new(&pack);
     let _ = podmortem::rules::test_examples(&pack);
-    for rule in &pack.rules {
+    let analyzer = Analyzer::new(pack, Options::default());
+    for rule in &analyzer.pack().rules {
         for example in &rule.spec.examples {
-            let obs = scan_text(&pack, &matcher, "bundle/node-1/kubelet.log", &example.text);
-            let layout = podmortem::layout::resolve(&obs.artifacts);
-            let _ = podmortem::rules::evaluate::evaluate(&pack, &obs, &layout);
+            let scanned = scan_text(
+                analyzer.pack(),
+                analyzer.matcher(),
+                "bundle/node-1/kubelet.log",
+                &example.text,
+            );
+            conclude(&analyzer, scanned);
         }
     }
 }

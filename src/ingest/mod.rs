@@ -11,8 +11,11 @@
 
 mod archive;
 mod dir;
+mod identity;
 mod zipfile;
 mod zst;
+
+pub use identity::{fingerprint, input_bytes};
 
 use std::cell::RefCell;
 use std::fs::File;

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{ContainerMount, ContainerStatus, Event, PodFacts, PodVolume};
+use crate::facts::{ContainerMount, ContainerStatus, Event, PodFacts, PodVolume};
 
 /// Parse one or more `kubectl describe pod` outputs concatenated in one file
 /// (Rancher's `poddescribe/<ns>` holds a whole namespace). A pod starts at
@@ -444,6 +444,7 @@ fn parse_pod(chunk: &[&str], first_index: usize) -> Option<PodFacts> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::noise_and_salad;
 
     // Trimmed real inputs: eval pub01 (NFS helper missing: messages with blank
     // and indented continuation lines, `(combined from similar events)`), pub02
@@ -893,7 +894,6 @@ Events:
 
     #[test]
     fn garbage_gives_nothing_and_never_panics() {
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         let alphabet: Vec<char> = "ab Z:/-()\t\n\u{e9}0123\"{}[],x".chars().collect();
         let tokens = [
             "Name:",
@@ -912,17 +912,7 @@ Events:
             "  ",
             "\u{1F600}",
         ];
-        for round in 0..400 {
-            let mut noise = String::new();
-            let mut salad = String::new();
-            for _ in 0..(round % 90) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let k = usize::try_from(seed % 1000).unwrap_or(0);
-                noise.push(alphabet[k % alphabet.len()]);
-                salad.push_str(tokens[k % tokens.len()]);
-            }
+        for (noise, salad) in noise_and_salad(0x2545_f491_4f6c_dd1d, &alphabet, &tokens, 400, 90) {
             assert!(parse(&noise).is_empty(), "{noise:?}");
             let _ = parse(&salad);
         }

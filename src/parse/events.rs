@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::Event;
+use crate::facts::Event;
 
 /// `kubectl get events` output in any of the header layouts kubectl has used:
 /// `-A` (NAMESPACE LAST SEEN TYPE REASON OBJECT MESSAGE), namespaced, `-o wide`
@@ -445,6 +445,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::noise_and_salad;
 
     // eval pub03: sos `kubectl get --all-namespaces events`, first rows.
     const PUB03_EVENTS: &str = r#"NAMESPACE   LAST SEEN   TYPE      REASON    OBJECT                     MESSAGE
@@ -676,7 +677,6 @@ Output: mount.nfs: access denied by server while mounting 10.9.8.7:/exports/medi
 
     #[test]
     fn garbage_gives_nothing_and_never_panics() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let alphabet: Vec<char> = "ab Z:/-()\t\n\u{e9}0123\"{}[],x".chars().collect();
         let tokens = [
             "LAST SEEN  TYPE  REASON  OBJECT  MESSAGE\n",
@@ -694,17 +694,7 @@ Output: mount.nfs: access denied by server while mounting 10.9.8.7:/exports/medi
             "\u{1F600}",
             "1",
         ];
-        for round in 0..400 {
-            let mut noise = String::new();
-            let mut salad = String::new();
-            for _ in 0..(round % 90) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let k = usize::try_from(seed % 1000).unwrap_or(0);
-                noise.push(alphabet[k % alphabet.len()]);
-                salad.push_str(tokens[k % tokens.len()]);
-            }
+        for (noise, salad) in noise_and_salad(0x9e37_79b9_7f4a_7c15, &alphabet, &tokens, 400, 90) {
             assert!(parse_table(&noise).is_empty(), "{noise:?}");
             assert!(parse_json(&noise).map_or(true, |v| v.is_empty()));
             let _ = parse_table(&salad);

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::events::column_spans;
-use super::NodeStatus;
+use crate::facts::NodeStatus;
 
 /// `kubectl get nodes [-o wide]` text (NAME STATUS ROLES AGE VERSION ...) or a
 /// NodeList / Node / JSON array of Nodes. Text rows keep their 1-based line;
@@ -171,6 +171,7 @@ fn from_table(text: &str) -> Vec<NodeStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::noise_and_salad;
 
     // Real troubleshoot k3s bundle, cluster-resources/nodes.json trimmed to the fields read.
     const TROUBLESHOOT_NODES: &str = r#"{
@@ -340,7 +341,6 @@ w2       Ready    <none>   12d   v1.29.4   10.9.8.41     <none>        Ubuntu 22
 
     #[test]
     fn garbage_gives_nothing_and_never_panics() {
-        let mut seed: u64 = 0xdead_beef_cafe_f00d;
         let alphabet: Vec<char> = "ab Z:/-()\t\n\u{e9}0123\"{}[],x".chars().collect();
         let tokens = [
             "NAME  STATUS  ROLES  AGE  VERSION\n",
@@ -353,17 +353,7 @@ w2       Ready    <none>   12d   v1.29.4   10.9.8.41     <none>        Ubuntu 22
             "x",
             "\u{1F600}",
         ];
-        for round in 0..300 {
-            let mut noise = String::new();
-            let mut salad = String::new();
-            for _ in 0..(round % 80) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let k = usize::try_from(seed % 1000).unwrap_or(0);
-                noise.push(alphabet[k % alphabet.len()]);
-                salad.push_str(tokens[k % tokens.len()]);
-            }
+        for (noise, salad) in noise_and_salad(0xdead_beef_cafe_f00d, &alphabet, &tokens, 300, 80) {
             assert!(parse(&noise).is_empty(), "{noise:?}");
             let _ = parse(&salad);
         }

@@ -8,7 +8,7 @@
 //! derived from on every current distribution; the other forms only fill
 //! fields it left empty.
 
-use super::OsRelease;
+use crate::facts::OsRelease;
 
 /// Parse os-release (KEY="value" / KEY=value / KEY='value', comments, blank lines) — and, when the text is not KEY=VALUE, the one-line `/etc/redhat-release` form ("Red Hat Enterprise Linux Server release 7.9 (Maipo)", "CentOS Linux release 7.9.2009 (Core)", "Rocky Linux release 9.3 (Blue Onyx)") into pretty_name + id (rhel/centos/rocky/fedora) + version_id; and `lsb_release -a` output (`Distributor ID:\tUbuntu`, `Release:\t22.04`, `Description:\tUbuntu 22.04.4 LTS`). Rancher's `systeminfo/osrelease` is several release files concatenated: take the os-release keys when present.
 pub fn parse(text: &str) -> OsRelease {
@@ -164,69 +164,7 @@ fn release_line_fields(line: &str) -> Option<OsRelease> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Deterministic garbage: raw bytes and a soup of the characters these
-    /// formats split on, so every branch sees odd input. No extra dependency.
-    fn garbage_inputs() -> Vec<String> {
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize
-        };
-        const SOUP: &[&str] = &[
-            " ",
-            "  ",
-            "\t",
-            "\n",
-            "\r\n",
-            "-",
-            " - ",
-            ":",
-            "=",
-            "\"",
-            "'",
-            "\\",
-            "\\040",
-            "\\7",
-            "/",
-            ".",
-            "(",
-            ")",
-            "[",
-            "]",
-            "{",
-            "ii",
-            "rc",
-            "1",
-            "42",
-            "0:17",
-            "x86_64",
-            "-r1",
-            "é",
-            "\u{feff}",
-            "Package:",
-            "Name   :",
-            "Version:",
-            " on ",
-            " type ",
-            " release ",
-            "//deleted",
-            "#",
-        ];
-        let mut out = Vec::new();
-        for round in 0..400 {
-            let len = next() % 200;
-            if round % 2 == 0 {
-                let bytes: Vec<u8> = (0..len).map(|_| (next() % 256) as u8).collect();
-                out.push(String::from_utf8_lossy(&bytes).into_owned());
-            } else {
-                out.push((0..len).map(|_| SOUP[next() % SOUP.len()]).collect());
-            }
-        }
-        out
-    }
+    use crate::testing::garbage_inputs;
 
     /// Every prefix of a real sample, as a tail cut by sos would look.
     fn truncations(sample: &str) -> Vec<&str> {

@@ -5,32 +5,8 @@
 //! should say so rather than call the package list a red herring. Formats:
 //! pacman.log, dpkg.log, apt's history.log, yum.log and dnf(.rpm).log.
 
+use crate::facts::{Action, PackageChange};
 use crate::records::{iso_time, syslog_time, Timestamp};
-
-/// What happened to a package.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    Installed,
-    Upgraded,
-    Downgraded,
-    Reinstalled,
-    Removed,
-}
-
-/// One change to one package, with the line that records it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct PackageChange {
-    pub name: String,
-    pub action: Action,
-    /// The version before the change (upgrades, downgrades, removals).
-    pub from: Option<String>,
-    /// The version after it (installs, upgrades, downgrades).
-    pub to: Option<String>,
-    /// yum.log has no year; the others do.
-    pub time: Timestamp,
-    pub line: u64,
-}
 
 /// Every change the log records, in file order. Lines of other shapes
 /// (scriptlet output, `status` noise, apt's `Commandline:`) are skipped.

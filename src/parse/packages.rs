@@ -11,7 +11,7 @@
 //! format is skipped, because real lists carry stray warnings and tails cut
 //! mid-line by `sos --log-size`.
 
-use super::{Package, PackageManager};
+use crate::facts::{Package, PackageManager};
 
 /// Lines looked at when telling the format; enough to be sure, cheap on huge lists.
 const SAMPLE_LINES: usize = 400;
@@ -657,69 +657,7 @@ fn parse_apk_line(line: &str, n: u64) -> Option<Package> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Deterministic garbage: raw bytes and a soup of the characters these
-    /// formats split on, so every branch sees odd input. No extra dependency.
-    fn garbage_inputs() -> Vec<String> {
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize
-        };
-        const SOUP: &[&str] = &[
-            " ",
-            "  ",
-            "\t",
-            "\n",
-            "\r\n",
-            "-",
-            " - ",
-            ":",
-            "=",
-            "\"",
-            "'",
-            "\\",
-            "\\040",
-            "\\7",
-            "/",
-            ".",
-            "(",
-            ")",
-            "[",
-            "]",
-            "{",
-            "ii",
-            "rc",
-            "1",
-            "42",
-            "0:17",
-            "x86_64",
-            "-r1",
-            "é",
-            "\u{feff}",
-            "Package:",
-            "Name   :",
-            "Version:",
-            " on ",
-            " type ",
-            " release ",
-            "//deleted",
-            "#",
-        ];
-        let mut out = Vec::new();
-        for round in 0..400 {
-            let len = next() % 200;
-            if round % 2 == 0 {
-                let bytes: Vec<u8> = (0..len).map(|_| (next() % 256) as u8).collect();
-                out.push(String::from_utf8_lossy(&bytes).into_owned());
-            } else {
-                out.push((0..len).map(|_| SOUP[next() % SOUP.len()]).collect());
-            }
-        }
-        out
-    }
+    use crate::testing::garbage_inputs;
 
     /// Every prefix of a real sample, as a tail cut by sos would look.
     fn truncations(sample: &str) -> Vec<&str> {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{ContainerStatus, PodFacts, PodVolume};
+use crate::facts::{ContainerStatus, PodFacts, PodVolume};
 
 /// Cells of a kubectl table row: columns are separated by runs of 2+ spaces.
 fn cells(line: &str) -> Vec<&str> {

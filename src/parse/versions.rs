@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::VersionFact;
+use crate::facts::VersionFact;
 
 /// Every version stated in a version artifact, server-side Kubernetes first
 /// (`kubectl version` prints the client first, but the server is the one rules
@@ -395,6 +395,7 @@ fn from_json(root: &Value, text: &str) -> Vec<VersionFact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::noise_and_salad;
 
     // eval pub03: sos `kubectl version` (kubectl 1.17, Go struct form).
     const PUB03_KUBECTL_VERSION: &str = r#"Client Version: version.Info{Major:"1", Minor:"17", GitVersion:"v1.17.17", GitCommit:"f3abc15296f3a3f54e4ee42e830c61047b13895f", GitTreeState:"clean", BuildDate:"2021-01-13T13:21:12Z", GoVersion:"go1.13.15", Compiler:"gc", Platform:"linux/amd64"}
@@ -615,7 +616,6 @@ Server Version: version.Info{Major:"1", Minor:"17", GitVersion:"v1.17.17", GitCo
 
     #[test]
     fn garbage_gives_nothing_and_never_panics() {
-        let mut seed: u64 = 0x1234_5678_9abc_def1;
         let alphabet: Vec<char> = "ab Z:/-()\t\n\u{e9}\"{}[],x".chars().collect();
         let tokens = [
             "Server Version: ",
@@ -633,17 +633,7 @@ Server Version: version.Info{Major:"1", Minor:"17", GitVersion:"v1.17.17", GitCo
             "{",
             "\"",
         ];
-        for round in 0..300 {
-            let mut noise = String::new();
-            let mut salad = String::new();
-            for _ in 0..(round % 80) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let k = usize::try_from(seed % 1000).unwrap_or(0);
-                noise.push(alphabet[k % alphabet.len()]);
-                salad.push_str(tokens[k % tokens.len()]);
-            }
+        for (noise, salad) in noise_and_salad(0x1234_5678_9abc_def1, &alphabet, &tokens, 300, 80) {
             assert!(parse(&noise).is_empty(), "{noise:?}");
             assert!(
                 noise.lines().all(|l| from_log_line(l).is_none()),

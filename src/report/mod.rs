@@ -4,6 +4,7 @@
 //! shows is already in the `Report` value, or (for the HTML timeline's
 //! positions, which are drawing, not data) in a value computed from it here.
 
+pub mod build;
 pub mod model;
 pub mod redact;
 pub mod render;

@@ -3,18 +3,27 @@
 //! Field names are a contract (DESIGN.md, "Report"): users script against the
 //! JSON, so fields are added, never renamed. Every list is in a stable order
 //! and nothing depends on the wall clock, so reports of one bundle diff cleanly.
+//!
+//! The model depends on no stage: only on the plain vocabulary of `facts`
+//! (kinds, severities, condition results). Everything that reads a report
+//! (batch summaries, `rules new --from-report`) reads it typed, through
+//! `Deserialize`.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::scan::InventoryEntry;
+pub use crate::facts::{
+    Affected, ConditionResult, ConditionStatus, Confidence, Effect, Explained, Fix, InventoryEntry,
+    Level, Severity,
+};
 
 pub const SCHEMA: &str = "podmortem.report/v1";
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
-    pub schema: &'static str,
+    /// Always `SCHEMA`.
+    pub schema: String,
     /// One line a person reads first.
     pub verdict: String,
     pub bundle: BundleInfo,
@@ -32,7 +41,7 @@ pub struct Report {
     pub rules: RulesInfo,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BundleInfo {
     pub name: String,
     pub bytes: u64,
@@ -40,20 +49,20 @@ pub struct BundleInfo {
     pub sha256: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RulesInfo {
     pub count: usize,
     pub sha256: String,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Environment {
     pub nodes: Vec<NodeInfo>,
     /// The Kubernetes versions seen anywhere in the bundle.
     pub kubernetes: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct NodeInfo {
     pub name: String,
     pub named_by: String,
@@ -68,18 +77,11 @@ pub struct NodeInfo {
     /// Kubelet and runtime logs read for this node.
     pub logs: Vec<String>,
     /// NotReady / Unknown when a node list says so.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Affected {
-    pub pods: Vec<String>,
-    pub volumes: Vec<String>,
-    pub nodes: Vec<String>,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Evidence {
     pub artifact: String,
     /// First line of the record (1-based).
@@ -94,47 +96,13 @@ pub struct Evidence {
     pub signal: String,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Held,
-    Failed,
-    Unknown,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct ConditionResult {
-    pub name: String,
-    pub status: Status,
-    /// `require` or `support`.
-    pub effect: String,
-    /// The fact that decided it, in words.
-    pub detail: String,
-    pub artifact: Option<String>,
-    pub line: Option<u64>,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Fix {
-    pub summary: String,
-    pub steps: Vec<String>,
-}
-
-/// A symptom this finding explains (folded into it instead of reported alone).
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Explained {
-    pub rule: String,
-    pub occurrences: u64,
-}
-
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
     pub title: String,
-    pub severity: String,
+    pub severity: Severity,
     pub category: String,
-    /// `confirmed` or `probable`.
-    pub confidence: String,
+    pub confidence: Confidence,
     /// Why that confidence, in a sentence.
     pub confidence_reason: String,
     pub summary: String,
@@ -149,7 +117,7 @@ pub struct Finding {
     pub explains: Vec<Explained>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RuledOut {
     pub rule: String,
     pub title: String,
@@ -160,11 +128,10 @@ pub struct RuledOut {
     pub evidence: Vec<Evidence>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Unrecognized {
     pub template: String,
-    /// `error` or `warning`.
-    pub level: String,
+    pub level: Level,
     /// Known background noise (probe failures, nameserver limits...), ranked last.
     pub benign: bool,
     pub count: u64,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::model::{Finding, Report};
+use super::model::{Finding, Report, Severity};
 
 /// Width of the drawing (SVG `viewBox` units; the SVG scales to the page).
 const WIDTH: f64 = 1000.0;
@@ -81,7 +81,7 @@ pub struct Timeline {
     pub caption: String,
     pub lanes: Vec<Lane>,
     /// Severities drawn, most severe first (the legend).
-    pub severities: Vec<String>,
+    pub severities: Vec<Severity>,
     /// What was left off, and why.
     pub notes: Vec<String>,
 }
@@ -112,7 +112,7 @@ pub struct Row {
     /// 1-based index of the finding in the report (`#finding-N`).
     pub finding: usize,
     pub rule: String,
-    pub severity: String,
+    pub severity: Severity,
     /// Centre line of the row.
     pub y: f64,
     pub span: Option<Span>,
@@ -251,16 +251,6 @@ fn short(name: &str) -> String {
     let mut s: String = name.chars().take(MAX_LABEL - 1).collect();
     s.push('\u{2026}');
     s
-}
-
-fn severity_rank(s: &str) -> u8 {
-    match s {
-        "critical" => 0,
-        "high" => 1,
-        "medium" => 2,
-        "low" => 3,
-        _ => 4,
-    }
 }
 
 /// A lane's identity: `pod` or `node`, and the name.
@@ -520,7 +510,7 @@ pub fn timeline(report: &Report) -> Timeline {
     });
     let mut y = AXIS_HEIGHT;
     let mut out_lanes = Vec::new();
-    let mut severities: Vec<String> = Vec::new();
+    let mut severities: Vec<Severity> = Vec::new();
     for ((kind, name), rows) in order {
         let height = rows.len() as f64 * ROW_HEIGHT + 2.0 * LANE_PAD;
         let mut out_rows = Vec::new();
@@ -529,7 +519,7 @@ pub fn timeline(report: &Report) -> Timeline {
                 continue;
             };
             if !severities.contains(&f.severity) {
-                severities.push(f.severity.clone());
+                severities.push(f.severity);
             }
             let mut marks: Vec<Mark> = raw
                 .marks
@@ -541,7 +531,7 @@ pub fn timeline(report: &Report) -> Timeline {
             out_rows.push(Row {
                 finding: i + 1,
                 rule: f.rule.clone(),
-                severity: f.severity.clone(),
+                severity: f.severity,
                 y: row_y,
                 span: raw.span.map(|(a, b, title)| {
                     let x = x_of(a);
@@ -568,7 +558,8 @@ pub fn timeline(report: &Report) -> Timeline {
         });
         y += height;
     }
-    severities.sort_by_key(|s| severity_rank(s));
+    // Most severe first.
+    severities.sort_by_key(|s| std::cmp::Reverse(*s));
     Timeline {
         width: WIDTH,
         height: round(y + 8.0),
@@ -589,7 +580,7 @@ pub fn timeline(report: &Report) -> Timeline {
 mod tests {
     use super::*;
     use crate::report::model::{
-        Affected, BundleInfo, Environment, Evidence, Fix, RulesInfo, SCHEMA,
+        Affected, BundleInfo, Confidence, Environment, Evidence, Fix, RulesInfo, SCHEMA,
     };
 
     fn evidence(artifact: &str, text: &str, ts: Option<&str>) -> Evidence {
@@ -616,9 +607,9 @@ mod tests {
         Finding {
             rule: rule.into(),
             title: rule.into(),
-            severity: severity.into(),
+            severity: Severity::parse(severity).unwrap_or(Severity::Info),
             category: "storage".into(),
-            confidence: "confirmed".into(),
+            confidence: Confidence::Confirmed,
             confidence_reason: String::new(),
             summary: String::new(),
             affected: Affected {
@@ -642,7 +633,7 @@ mod tests {
 
     fn report(findings: Vec<Finding>) -> Report {
         Report {
-            schema: SCHEMA,
+            schema: SCHEMA.to_string(),
             verdict: String::new(),
             bundle: BundleInfo {
                 name: "b".into(),
@@ -739,7 +730,7 @@ mod tests {
         assert!(t.lanes[0].rows[0].span.is_some() && t.lanes[1].rows[0].span.is_some());
         assert!(t.lanes[2].rows[0].span.is_none());
         assert_eq!(t.lanes[0].rows[0].finding, 1);
-        assert_eq!(t.severities, vec!["high"]);
+        assert_eq!(t.severities, vec![Severity::High]);
         // Every x is inside the plot, in time order.
         let xs: Vec<f64> = t
             .lanes
@@ -821,7 +812,7 @@ mod tests {
         let dates: Vec<String> = months.into_iter().map(date).collect();
         assert_eq!(dates, vec!["2024-02-01", "2024-03-01", "2024-04-01"]);
         assert_eq!(t.caption, "2023-09-12 09:31:07 to 2025-06-05 16:46:11 UTC");
-        assert_eq!(t.severities, vec!["high", "medium"]);
+        assert_eq!(t.severities, vec![Severity::High, Severity::Medium]);
     }
 
     #[test]

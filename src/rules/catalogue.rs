@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
+use super::load::Rule;
 use super::load::RulePack;
-use super::schema::{ConditionFact, Effect, Expect};
-use crate::report::render::{render_catalogue, RenderError};
+use super::schema::{ConditionFact, Expect};
+use crate::facts::Effect;
+use crate::templates::{self, Template, TemplateError};
 
 /// One rule as the catalogue shows it.
 #[derive(Debug, Serialize)]
@@ -100,8 +102,11 @@ pub fn catalogue(pack: &RulePack) -> Catalogue {
 }
 
 /// `docs/rules.md`.
-pub fn markdown(pack: &RulePack) -> Result<String, RenderError> {
-    render_catalogue(&catalogue(pack))
+pub fn markdown(pack: &RulePack) -> Result<String, TemplateError> {
+    templates::render(
+        Template::Catalogue,
+        minijinja::Value::from_serialize(catalogue(pack)),
+    )
 }
 
 /// `rules list` as an aligned table.
@@ -117,6 +122,56 @@ pub fn table(pack: &RulePack) -> String {
         ));
     }
     out
+}
+
+/// `rules show ID`: a rule with its file, signals, conditions, real example
+/// lines (and near-misses) with their sources, and references.
+pub fn show(r: &Rule) -> String {
+    let mut t = format!(
+        "{} ({})\n{}\nseverity: {}  category: {}{}\n\n{}\n",
+        r.spec.id,
+        r.file,
+        r.spec.title,
+        r.spec.severity.as_str(),
+        r.spec.category,
+        if r.spec.symptom { "  (symptom)" } else { "" },
+        r.spec.summary.trim()
+    );
+    for s in &r.spec.signals {
+        let kinds: Vec<&str> = s.kinds.iter().map(|k| k.as_str()).collect();
+        t.push_str(&format!(
+            "\nsignal {} in {}:\n  literals {:?}\n  regex {}\n",
+            s.name,
+            kinds.join(", "),
+            s.literals,
+            s.regex
+        ));
+    }
+    for c in &r.spec.conditions {
+        t.push_str(&format!(
+            "\ncondition {} ({:?}, {:?}, {:?})",
+            c.name, c.fact, c.expect, c.effect
+        ));
+    }
+    for (i, e) in r.spec.examples.iter().enumerate() {
+        t.push_str(&format!(
+            "\n\nexample {} ({}, {}; {}):\n{}",
+            i + 1,
+            if e.matches {
+                "must match"
+            } else {
+                "must not match"
+            },
+            e.kind.as_str(),
+            e.source,
+            e.text
+        ));
+    }
+    t.push_str("\n\nreferences:\n");
+    for u in &r.spec.references {
+        t.push_str(&format!("  {u}\n"));
+    }
+    t
 }
 
 #[cfg(test)]

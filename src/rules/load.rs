@@ -88,7 +88,7 @@ pub struct PackErrors(pub Vec<Problem>);
 #[derive(Clone, Debug)]
 pub struct Signal {
     pub name: String,
-    pub kinds: Vec<crate::classify::ArtifactKind>,
+    pub kinds: Vec<crate::facts::ArtifactKind>,
     pub literals: Vec<String>,
     pub regex: Regex,
 }

@@ -12,7 +12,7 @@ use regex::Regex;
 
 use super::load::RulePack;
 use super::prefilter::{Literal, Prefilter};
-use crate::classify::ArtifactKind;
+use crate::facts::ArtifactKind;
 use crate::records::Record;
 
 /// What a prefilter hit can lead to.

@@ -1,13 +1,14 @@
-//! Rules: the schema of a rule file, loading and strict checking, the
-//! literal prefilter and combined matcher, and evaluation of hits against facts.
+//! Rules: the schema of a rule file (`schema`), loading and strict checking
+//! (`load`), the literal prefilter and combined matcher (`prefilter`,
+//! `matcher`), evaluation of hits against node facts (`evaluate`), the pack
+//! as people read it (`catalogue`), and the examples every rule carries
+//! (`test_examples`, `lint`).
 
 pub mod catalogue;
 pub mod evaluate;
-mod history;
 pub mod load;
 pub mod matcher;
 pub mod prefilter;
-pub mod scaffold;
 pub mod schema;
 
 use crate::records::split_records;

@@ -7,40 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::classify::ArtifactKind;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s {
-            "info" => Some(Severity::Info),
-            "low" => Some(Severity::Low),
-            "medium" => Some(Severity::Medium),
-            "high" => Some(Severity::High),
-            "critical" => Some(Severity::Critical),
-            _ => None,
-        }
-    }
-}
+use crate::facts::{ArtifactKind, Effect, Severity};
 
 /// One rule file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -108,16 +75,6 @@ pub enum ConditionFact {
 pub enum Expect {
     Present,
     Absent,
-}
-
-/// `require` conditions decide the outcome (false: ruled out; unknown: probable);
-/// `support` conditions only add corroboration and never rule out.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Effect {
-    #[default]
-    Require,
-    Support,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

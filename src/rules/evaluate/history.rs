@@ -7,11 +7,10 @@
 //! and are over: the finding is resolved, not a red herring. A change before
 //! the failures, or no history, leaves the rule ruled out.
 
-use super::load::Condition;
-use super::schema::{ConditionFact, Expect};
-use crate::parse::package_history::{Action, PackageChange};
+use super::super::load::Condition;
+use super::super::schema::{ConditionFact, Expect};
+use crate::facts::{Action, ConditionResult, ConditionStatus, Effect, PackageChange};
 use crate::records::Timestamp;
-use crate::report::model::{ConditionResult, Status};
 use crate::version::Scheme;
 
 /// The reason a group is resolved by later package changes, when every failed
@@ -94,8 +93,6 @@ pub(super) fn failed_requires<'c>(
     conditions
         .iter()
         .zip(results)
-        .filter(|(c, r)| {
-            c.spec.effect == super::schema::Effect::Require && r.status == Status::Failed
-        })
+        .filter(|(c, r)| c.spec.effect == Effect::Require && r.status == ConditionStatus::Failed)
         .collect()
 }

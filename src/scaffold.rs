@@ -3,12 +3,39 @@
 //! once, so writing the rule for a new failure starts from a working file.
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use regex::Regex;
+use thiserror::Error;
 
-use crate::classify::ArtifactKind;
+use crate::facts::ArtifactKind;
+use crate::report::Report;
 use crate::unrecognized;
+
+#[derive(Debug, Error)]
+pub enum ScaffoldError {
+    #[error("the template has no constant word of 4 bytes or more that the example holds")]
+    NoLiteral,
+    #[error("generated regex does not compile: {0}")]
+    Regex(#[from] regex::Error),
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a JSON report ({source})", path.display())]
+    NotAReport {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: there is no template {n} (the report lists {listed})", path.display())]
+    NoTemplate {
+        path: PathBuf,
+        n: usize,
+        listed: usize,
+    },
+}
 
 /// The placeholders `unrecognized::template` writes, and what each becomes.
 fn placeholder_regex(name: &str, first: bool) -> String {
@@ -150,11 +177,10 @@ pub fn rule_file(
     example: &str,
     kind: ArtifactKind,
     source: &str,
-) -> Result<String, String> {
-    let literal = best_literal(template, example)
-        .ok_or("the template has no constant word of 4 bytes or more that the example holds")?;
+) -> Result<String, ScaffoldError> {
+    let literal = best_literal(template, example).ok_or(ScaffoldError::NoLiteral)?;
     let regex = template_regex(template);
-    Regex::new(&regex).map_err(|e| format!("generated regex does not compile: {e}"))?;
+    Regex::new(&regex)?;
     // A near-miss the rule must not match: the example with its literal taken out.
     let near_miss = example.replacen(&literal, "(text that differs)", 1);
     let title = title_from(template);
@@ -206,7 +232,11 @@ pub fn rule_file(
 }
 
 /// From one log line: its message's template, then the rule.
-pub fn from_line(line: &str, kind: ArtifactKind, id: Option<&str>) -> Result<String, String> {
+pub fn from_line(
+    line: &str,
+    kind: ArtifactKind,
+    id: Option<&str>,
+) -> Result<String, ScaffoldError> {
     let message = unrecognized::message_of(kind.as_str(), line)
         .map(|(_, m)| m)
         .unwrap_or_else(|| line.to_string());
@@ -219,6 +249,61 @@ pub fn from_line(line: &str, kind: ArtifactKind, id: Option<&str>) -> Result<Str
         kind,
         "the line given to `podmortem rules new --from-line`",
     )
+}
+
+/// From template `n` (1-based) of a JSON report's unrecognized list: the rule,
+/// for the kind of artifact its example comes from (`kind` when the report's
+/// inventory does not say).
+pub fn from_report(
+    path: &Path,
+    n: usize,
+    kind: ArtifactKind,
+    id: Option<&str>,
+) -> Result<String, ScaffoldError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScaffoldError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let report: Report =
+        serde_json::from_str(&text).map_err(|source| ScaffoldError::NotAReport {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let entry = n
+        .checked_sub(1)
+        .and_then(|i| report.unrecognized.get(i))
+        .ok_or_else(|| ScaffoldError::NoTemplate {
+            path: path.to_path_buf(),
+            n,
+            listed: report.unrecognized.len(),
+        })?;
+    let example = &entry.example;
+    let kind = report
+        .inventory
+        .iter()
+        .find(|i| i.path == example.artifact)
+        .map_or(kind, |i| i.kind);
+    let id = id.map_or_else(|| id_from(&entry.template), str::to_string);
+    let source = format!(
+        "{}: {} line {}",
+        path.display(),
+        example.artifact,
+        example.line
+    );
+    rule_file(&id, &entry.template, &example.text, kind, &source)
+}
+
+/// Where `rules new -o OUTPUT` writes: OUTPUT, or `OUTPUT/<id>.toml` when it is a
+/// directory (a rules directory is what engineers have at hand).
+pub fn output_path(output: &Path, rule_text: &str) -> PathBuf {
+    if !output.is_dir() {
+        return output.to_path_buf();
+    }
+    let id = toml::from_str::<toml::Table>(rule_text)
+        .ok()
+        .and_then(|t| t.get("id").and_then(|v| v.as_str()).map(str::to_string))
+        .unwrap_or_else(|| "new-rule".to_string());
+    output.join(format!("{id}.toml"))
 }
 
 #[cfg(test)]

@@ -1,85 +1,44 @@
-//! The analysis side of the pipeline: each entry the reader streams is
-//! classified, structured artifacts are parsed into facts, and every text
-//! artifact goes once through the combined matcher.
+//! The scan stage: consumes the reader's chunks for one bundle. Each entry is
+//! classified; a structured artifact is read whole and parsed into facts
+//! (`structured`); every text artifact goes once through the combined matcher.
 //!
 //! Logs are never held whole: blocks are searched with the literal
 //! prefilter, and a record is built (continuation lines joined) only around a
-//! hit. A record cut by a block boundary is carried into the next block.
+//! hit. A record cut by a block boundary is carried into the next block. A
+//! rule signal's match becomes a `SignalHit`, a text condition's a
+//! `TextFound`, a probe's a fact of its artifact (`learn`); error-like records
+//! no rule explains go to the unrecognized-error tally (`errors`).
+
+mod errors;
+mod learn;
+mod structured;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use serde::Serialize;
+pub use errors::{finish_errors, ErrorBatch};
 
-use crate::classify::{classify, ArtifactKind};
-use crate::ingest::Chunk;
-use crate::parse::package_history::PackageChange;
-use crate::parse::{
-    self, Event, MountEntry, NodeStatus, OsRelease, Package, PodFacts, VersionFact,
+use crate::classify::classify;
+use crate::facts::{
+    ArtifactFacts, ArtifactKind, InventoryEntry, Observations, SignalHit, TextFound,
 };
+use crate::ingest::Chunk;
+use crate::parse;
 use crate::records::{
     build_record, record_last, record_last_after, record_start, split_line, LineCursor, Record,
     MAX_RECORD_BYTES, MAX_RECORD_LINES,
 };
 use crate::rules::load::RulePack;
-use crate::rules::matcher::{
-    Candidate, Matcher, SignalMatch, Target, PROBE_MOUNT_OK, PROBE_NODE, PROBE_VERSION,
-};
+use crate::rules::matcher::{Candidate, Matcher, SignalMatch, Target, PROBE_MOUNT_OK};
 use crate::rules::prefilter::Prefilter;
-use crate::unrecognized;
+use crate::unrecognized::Tally;
+use errors::{BuiltError, ErrorCandidate};
+use learn::{learn_from_head, learn_from_probe, year_in};
+use structured::{drop_link_stubs, link_stub_target, parse_into};
 
 /// Structured artifacts are read whole up to this size; beyond it they are skipped with a note.
 pub const MAX_STRUCTURED_BYTES: usize = 64 << 20;
-
-/// One bundle entry as the inventory lists it.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct InventoryEntry {
-    pub path: String,
-    pub kind: ArtifactKind,
-    pub bytes: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-/// What was learnt from one artifact.
-#[derive(Clone, Debug, Default)]
-pub struct ArtifactFacts {
-    pub path: String,
-    pub kind: Option<ArtifactKind>,
-    pub packages: Vec<Package>,
-    pub mounts: Vec<MountEntry>,
-    /// Installs, upgrades and removals a package manager log records.
-    pub package_changes: Vec<PackageChange>,
-    pub os: Option<OsRelease>,
-    pub pods: Vec<PodFacts>,
-    pub events: Vec<Event>,
-    pub nodes: Vec<NodeStatus>,
-    pub versions: Vec<VersionFact>,
-    pub hostname: Option<String>,
-    /// journald host fields seen in the first lines.
-    pub hosts: BTreeSet<String>,
-    /// Node names the kubelet states for itself (registration lines).
-    pub node_names: BTreeSet<String>,
-    /// A year seen in a full date, for timestamps that carry none.
-    pub year: Option<u16>,
-    /// The content is nothing but a relative path: a symbolic link that a
-    /// copy (git without symlinks, zip, Windows) turned into a small file.
-    pub link_stub: Option<String>,
-    /// `MountVolume.SetUp succeeded` records: (line, volume, pod UID).
-    pub mount_successes: Vec<(u64, String, Option<String>)>,
-}
-
-/// A record that matched a signal, a text condition or a probe.
-#[derive(Clone, Debug)]
-pub struct Hit {
-    pub target: Target,
-    /// Index into `Observations::artifacts`.
-    pub artifact: usize,
-    pub record: Record,
-    pub captures: BTreeMap<String, String>,
-    pub matched: String,
-}
 
 /// A log block at least this large fits its kind's prefilter to the bundle:
 /// smaller text is scanned too quickly for the fitting to pay off.
@@ -87,126 +46,6 @@ const FIT_MIN_BYTES: usize = 256 << 10;
 
 /// How much of that block the fitting counts windows in (about 2 ms).
 const FIT_SAMPLE_BYTES: usize = 1 << 20;
-
-/// An error-like record no rule literal touched, as raw lines (a range of
-/// its batch's `text`): turning it into a record (anatomy, message, template)
-/// is left to `finish_errors`, so the scan's critical path only copies the lines.
-#[derive(Clone, Debug)]
-pub struct ErrorCandidate {
-    pub artifact: usize,
-    pub kind: ArtifactKind,
-    pub first_line: u64,
-    pub raw: std::ops::Range<usize>,
-}
-
-/// A record the scan built (a rule literal was on it) that no rule signal explained.
-#[derive(Clone, Debug)]
-pub struct BuiltError {
-    pub artifact: usize,
-    pub kind: ArtifactKind,
-    pub record: Record,
-}
-
-/// The error-like records of one stretch of scanned text, on their way to
-/// `finish_errors`: the records the scan built anyway, and the raw lines of
-/// those it did not build.
-#[derive(Debug, Default)]
-pub struct ErrorBatch {
-    pub built: Vec<BuiltError>,
-    pub lines: Vec<ErrorCandidate>,
-    /// The raw lines of all `lines`, one after the other: one allocation per
-    /// batch, not one per record (and freed on the other thread once).
-    pub text: String,
-}
-
-/// Tally the error-like records of a batch by template. `analyze` runs this on
-/// a thread of its own: on the scan thread, building and templating were most
-/// of what clustering cost. Records the scan did not build are not built here
-/// either: a tally needs their text, timestamp and host, not their lines as
-/// owned strings.
-pub fn finish_errors(batch: ErrorBatch, tally: &mut unrecognized::Tally) {
-    for b in batch.built {
-        let r = &b.record;
-        let lines: Vec<&str> = r.raw.iter().map(String::as_str).collect();
-        let seen = unrecognized::ErrorSeen {
-            artifact: b.artifact,
-            host: r.host.as_deref(),
-            line: r.first_line,
-            text: &example(&lines),
-            timestamp: r.timestamp,
-        };
-        tally_record(tally, b.kind, &r.text, seen);
-    }
-    for c in batch.lines {
-        let raw = batch.text.get(c.raw).unwrap_or_default();
-        let lines: Vec<&str> = raw.split('\n').collect();
-        let (text, timestamp, host) = crate::records::record_text(&lines);
-        let seen = unrecognized::ErrorSeen {
-            artifact: c.artifact,
-            host,
-            line: c.first_line,
-            text: &example(&lines),
-            timestamp,
-        };
-        tally_record(tally, c.kind, &text, seen);
-    }
-}
-
-/// Tally one record, when its text says it is error-like.
-fn tally_record(
-    tally: &mut unrecognized::Tally,
-    kind: ArtifactKind,
-    record_text: &str,
-    seen: unrecognized::ErrorSeen<'_>,
-) {
-    let Some((level, mut message)) = unrecognized::message_of(kind.as_str(), record_text) else {
-        return;
-    };
-    truncate(&mut message, unrecognized::MAX_TEMPLATE_INPUT);
-    tally.add(level, &message, seen);
-}
-
-/// A record's example: its first lines as they are in the artifact.
-fn example<'a>(lines: &[&'a str]) -> Cow<'a, str> {
-    let line = |l: &'a str| l.strip_suffix('\r').unwrap_or(l);
-    match lines {
-        [one] if one.len() <= MAX_EXAMPLE_BYTES => Cow::Borrowed(line(one)),
-        lines => {
-            let mut text = lines
-                .iter()
-                .take(8)
-                .map(|l| line(l))
-                .collect::<Vec<_>>()
-                .join("\n");
-            truncate(&mut text, MAX_EXAMPLE_BYTES);
-            Cow::Owned(text)
-        }
-    }
-}
-
-/// Bytes of a record's first lines kept as an example.
-const MAX_EXAMPLE_BYTES: usize = 4096;
-
-fn truncate(s: &mut String, max: usize) {
-    if s.len() > max {
-        let mut cut = max;
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        s.truncate(cut);
-    }
-}
-
-/// Everything the scan stage hands to evaluation.
-#[derive(Debug, Default)]
-pub struct Observations {
-    pub inventory: Vec<InventoryEntry>,
-    pub warnings: Vec<String>,
-    pub artifacts: Vec<ArtifactFacts>,
-    pub hits: Vec<Hit>,
-    /// The error-like records no rule explained, by template.
-    pub tally: unrecognized::Tally,
-}
 
 /// A byte buffer seen as lines; positions are line-start offsets.
 struct BlockLines<'a>(&'a [u8]);
@@ -269,8 +108,10 @@ pub struct Scanner<'a> {
     fitted: BTreeMap<ArtifactKind, Prefilter>,
     /// Index of the mount-succeeded probe, for the cheap gate on its lines.
     mount_ok_probe: Option<usize>,
+    /// Error-like records tallied here, when there is no `error_tx`.
+    errors: Tally,
     /// Where error-like records go to be finished (`finish_errors`) on another
-    /// thread; without it they are finished here, into `obs.tally`.
+    /// thread; without it they are finished here, into `errors`.
     error_tx: Option<std::sync::mpsc::SyncSender<ErrorBatch>>,
 }
 
@@ -285,6 +126,7 @@ impl<'a> Scanner<'a> {
             candidates: Vec::new(),
             fitted: BTreeMap::new(),
             mount_ok_probe: matcher.probes.iter().position(|p| p.name == PROBE_MOUNT_OK),
+            errors: Tally::default(),
             error_tx: None,
         }
     }
@@ -295,12 +137,14 @@ impl<'a> Scanner<'a> {
         self
     }
 
-    pub fn finish(mut self) -> Observations {
+    /// The bundle's observations, and the error-like records tallied on this
+    /// thread (empty when they went to an error sink).
+    pub fn finish(mut self) -> (Observations, Tally) {
         if self.cur.is_some() {
             self.end_entry(None);
         }
         drop_link_stubs(&mut self.obs);
-        self.obs
+        (self.obs, self.errors)
     }
 
     pub fn feed(&mut self, chunk: Chunk) {
@@ -571,7 +415,7 @@ impl<'a> Scanner<'a> {
                 // A closed receiver only means nobody wants them any more.
                 let _ = tx.send(batch);
             }
-            None => finish_errors(batch, &mut self.obs.tally),
+            None => finish_errors(batch, &mut self.errors),
         }
     }
 
@@ -593,13 +437,23 @@ impl<'a> Scanner<'a> {
                     .or_else(|| year_in(&record.text));
             }
         }
-        self.obs.hits.push(Hit {
-            target: m.target,
-            artifact,
-            record,
-            captures: m.captures,
-            matched: m.matched,
-        });
+        match m.target {
+            Target::Signal { rule, signal } => self.obs.hits.push(SignalHit {
+                rule,
+                signal,
+                artifact,
+                record,
+                captures: m.captures,
+                matched: m.matched,
+            }),
+            Target::Condition { rule, condition } => self.obs.texts.push(TextFound {
+                rule,
+                condition,
+                artifact,
+                line: record.first_line,
+            }),
+            Target::Probe(_) => {}
+        }
     }
 
     fn end_entry(&mut self, read: Option<u64>) {
@@ -627,7 +481,10 @@ impl<'a> Scanner<'a> {
             if let Some(a) = self.obs.artifacts.get_mut(cur.artifact) {
                 a.link_stub = link_stub_target(&a.path, &text);
             }
-            let problems = self.parse_structured(cur.artifact, kind, &text);
+            let problems = match self.obs.artifacts.get_mut(cur.artifact) {
+                Some(a) => parse_into(a, kind, &text),
+                None => 0,
+            };
             if problems > 0 {
                 note = Some(format!("{problems} line(s) could not be parsed"));
             }
@@ -660,129 +517,6 @@ impl<'a> Scanner<'a> {
             bytes,
             note,
         });
-    }
-
-    /// Parse a structured artifact into facts; returns the number of unparsable lines.
-    fn parse_structured(&mut self, artifact: usize, kind: ArtifactKind, text: &str) -> usize {
-        let Some(a) = self.obs.artifacts.get_mut(artifact) else {
-            return 0;
-        };
-        let mut problems = 0;
-        match kind {
-            ArtifactKind::Packages => a.packages = parse::packages::parse(text),
-            ArtifactKind::PackageHistory => {
-                a.package_changes = parse::package_history::parse(text);
-                if a.year.is_none() {
-                    a.year = a.package_changes.iter().find_map(|c| c.time.year);
-                }
-            }
-            ArtifactKind::Mountinfo => {
-                let (m, p) = parse::mountinfo::parse(text);
-                a.mounts = m;
-                problems = p.len();
-            }
-            ArtifactKind::Mounts => {
-                let (m, p) = parse::mountinfo::parse_mounts(text);
-                a.mounts = m;
-                problems = p.len();
-            }
-            ArtifactKind::OsRelease => a.os = Some(parse::os_release::parse(text)),
-            ArtifactKind::Uname | ArtifactKind::Version => {
-                a.versions = parse::versions::parse(text)
-            }
-            ArtifactKind::Hostname => {
-                a.hostname = text
-                    .lines()
-                    .map(str::trim)
-                    .find(|l| !l.is_empty())
-                    .map(str::to_string);
-            }
-            ArtifactKind::PodDescribe => a.pods = parse::describe::parse(text),
-            ArtifactKind::Events => {
-                let t = text.trim_start();
-                a.events = if t.starts_with('{')
-                    || t.starts_with('[')
-                    || parse::yaml::looks_like_yaml(t)
-                {
-                    match parse::events::parse_json(text) {
-                        Ok(events) => events,
-                        Err(_) => {
-                            problems = 1;
-                            Vec::new()
-                        }
-                    }
-                } else {
-                    parse::events::parse_table(text)
-                };
-            }
-            ArtifactKind::NodeList => a.nodes = parse::nodes::parse(text),
-            ArtifactKind::PodList => a.pods = parse::pods::parse_table(text),
-            ArtifactKind::PodJson => match parse::pods::parse_json(text) {
-                Ok(p) => a.pods = p,
-                Err(_) => problems = 1,
-            },
-            _ => {}
-        }
-        if matches!(kind, ArtifactKind::PodDescribe | ArtifactKind::Events) && a.year.is_none() {
-            a.year = text.lines().take(400).find_map(year_in);
-        }
-        // A package list that parses to nothing is not a package list.
-        if kind == ArtifactKind::Packages && a.packages.is_empty() && !text.trim().is_empty() {
-            problems = text.lines().count();
-        }
-        problems
-    }
-}
-
-/// The bundle path a stub file points at, when its whole content is one relative path.
-fn link_stub_target(path: &str, text: &str) -> Option<String> {
-    let t = text.trim();
-    let plausible = t.len() < 1024
-        && t.contains('/')
-        && !t.starts_with('/')
-        && t.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-/+:=,".contains(&b));
-    if !plausible {
-        return None;
-    }
-    let mut parts: Vec<&str> = path.split('/').collect();
-    parts.pop();
-    for part in t.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// A stub whose target is an entry of the bundle is that link: it adds no facts of its own.
-fn drop_link_stubs(obs: &mut Observations) {
-    let paths: BTreeSet<String> = obs.artifacts.iter().map(|a| a.path.clone()).collect();
-    for a in &mut obs.artifacts {
-        let Some(target) = a.link_stub.clone() else {
-            continue;
-        };
-        if !paths.contains(&target) {
-            a.link_stub = None;
-            continue;
-        }
-        let path = std::mem::take(&mut a.path);
-        *a = ArtifactFacts {
-            path,
-            kind: Some(ArtifactKind::Skipped),
-            link_stub: Some(target.clone()),
-            ..ArtifactFacts::default()
-        };
-        if let Some(e) = obs.inventory.iter_mut().find(|e| e.path == a.path) {
-            e.kind = ArtifactKind::Skipped;
-            e.note = Some(format!(
-                "a symbolic link stored as a file: points to {target}, read there"
-            ));
-        }
     }
 }
 
@@ -834,103 +568,13 @@ fn tail_start(buf: &[u8]) -> usize {
     pos
 }
 
-/// Facts visible in the first lines of any text artifact: journald hosts and a year.
-fn learn_from_head(a: &mut ArtifactFacts, block: &[u8]) {
-    let head = String::from_utf8_lossy(block.get(..block.len().min(8192)).unwrap_or_default());
-    for line in head.lines().take(40) {
-        let view = split_line(line);
-        if let Some(h) = view.host {
-            a.hosts.insert(h.to_string());
-        }
-        if a.year.is_none() {
-            a.year = view
-                .timestamp
-                .and_then(|t| t.year)
-                .or_else(|| year_in(line));
-        }
-    }
-}
-
-/// A plausible year in a full date in the line: `2021-02-03` or `Tue, 18 Apr 2023`.
-fn year_in(line: &str) -> Option<u16> {
-    let b = line.as_bytes();
-    let rfc = b.windows(9).find_map(|w| {
-        // ` Apr 2023` after a day number
-        let month = std::str::from_utf8(w.get(1..4)?).ok()?;
-        let ok = w.first() == Some(&b' ')
-            && w.get(4) == Some(&b' ')
-            && crate::records::is_month(month)
-            && w.get(5..9)?.iter().all(u8::is_ascii_digit);
-        let y: u16 = std::str::from_utf8(w.get(5..9)?).ok()?.parse().ok()?;
-        (ok && (1990..2100).contains(&y)).then_some(y)
-    });
-    let iso = b.windows(10).find_map(|w| {
-        let ok = w.get(4) == Some(&b'-')
-            && w.get(7) == Some(&b'-')
-            && w.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-        if !ok {
-            return None;
-        }
-        let y: u16 = std::str::from_utf8(w.get(..4)?).ok()?.parse().ok()?;
-        (1990..2100).contains(&y).then_some(y)
-    });
-    iso.or(rfc)
-}
-
-fn learn_from_probe(a: &mut ArtifactFacts, probe: &str, m: &SignalMatch, record: &Record) {
-    match probe {
-        PROBE_NODE => {
-            if let Some(n) = m.captures.get("node") {
-                a.node_names.insert(n.clone());
-            }
-        }
-        PROBE_MOUNT_OK => {
-            if let Some(v) = m.captures.get("volume") {
-                a.mount_successes.push((
-                    record.first_line,
-                    v.clone(),
-                    m.captures.get("uid").cloned(),
-                ));
-            }
-        }
-        PROBE_VERSION => {
-            let pairs = [
-                ("kubernetes", "kubernetes"),
-                ("kubernetes_old", "kubernetes"),
-                ("containerd", "containerd"),
-                ("kata", "kata"),
-                ("kata2", "kata"),
-            ];
-            for (cap, component) in pairs {
-                if let Some(v) = m.captures.get(cap) {
-                    a.versions.push(VersionFact {
-                        component: component.to_string(),
-                        version: v.clone(),
-                        line: record.first_line,
-                    });
-                }
-            }
-            if let (Some(rt), Some(v)) =
-                (m.captures.get("runtime"), m.captures.get("runtime_version"))
-            {
-                a.versions.push(VersionFact {
-                    component: rt.clone(),
-                    version: v.clone(),
-                    line: record.first_line,
-                });
-            }
-        }
-        _ => {}
-    }
-    if a.year.is_none() {
-        a.year = year_in(&record.text);
-    }
-}
-
 /// Used by tests and `rules test`: run a text through the same stages as a streamed entry.
-pub fn scan_text(pack: &RulePack, matcher: &Matcher, path: &str, text: &str) -> Observations {
+pub fn scan_text(
+    pack: &RulePack,
+    matcher: &Matcher,
+    path: &str,
+    text: &str,
+) -> (Observations, Tally) {
     let mut s = Scanner::new(pack, matcher);
     s.feed(Chunk::Start {
         path: path.to_string(),
@@ -998,21 +642,16 @@ mod tests {
             sc.feed(Chunk::End {
                 read: text.len() as u64,
             });
-            let obs = sc.finish();
-            let mut got: Vec<u64> = obs
-                .hits
-                .iter()
-                .filter(|h| matches!(h.target, Target::Signal { .. }))
-                .map(|h| h.record.first_line)
-                .collect();
+            let (obs, tally) = sc.finish();
+            let mut got: Vec<u64> = obs.hits.iter().map(|h| h.record.first_line).collect();
             got.sort_unstable();
             got.dedup();
             assert_eq!(got, want, "blocks of {block_lines} lines");
             assert_eq!(
-                obs.tally.example_lines(),
+                tally.example_lines(),
                 want_errors,
                 "blocks of {block_lines} lines; {} errors",
-                obs.tally.records()
+                tally.records()
             );
         }
     }
@@ -1030,9 +669,9 @@ mod tests {
             E0418 08:42:39.000003    1187 plugin.go:9] Plugin crashed:\r\n\
             goroutine 1 [running]:\r\n\
             main.main()\r\n";
-        let obs = scan_text(&pack, &matcher, "n/kubelet.log", text);
+        let (_, tally) = scan_text(&pack, &matcher, "n/kubelet.log", text);
         let mut clusterer = crate::unrecognized::Clusterer::new(100);
-        clusterer.add_tally(&obs.tally, |_, _| {
+        clusterer.add_tally(&tally, |_, _| {
             Some(crate::unrecognized::Place {
                 artifact: "n/kubelet.log",
                 node: None,
@@ -1065,18 +704,18 @@ mod tests {
         let plain = "backup job failed: disk quota exceeded\n\
             backup job started\n\
             backup job failed: disk quota exceeded\n";
-        let obs = scan_text(&pack, &matcher, "n/backup.log", plain);
-        assert_eq!(obs.tally.records(), 0, "no error literal is on these lines");
+        let (_, tally) = scan_text(&pack, &matcher, "n/backup.log", plain);
+        assert_eq!(tally.records(), 0, "no error literal is on these lines");
         // A klog error line still counts where it opens the file, as on line 3.
         let klog =
             "E0418 08:42:39.000002    1187 gc.go:7] \"Quota scan failed\" err=\"disk busy\"\n\
             I0418 08:42:39.000003    1187 gc.go:9] \"Quota scan done\"\n\
             E0418 08:42:40.000002    1187 gc.go:7] \"Quota scan failed\" err=\"disk busy\"\n";
-        let obs = scan_text(&pack, &matcher, "n/kubelet.log", klog);
-        assert_eq!(obs.tally.example_lines(), [1]);
-        assert_eq!(obs.tally.records(), 2);
-        let obs = scan_text(&pack, &matcher, "n/kubelet.log", &format!("\u{feff}{klog}"));
-        assert_eq!(obs.tally.records(), 2, "after a byte-order mark too");
+        let (_, tally) = scan_text(&pack, &matcher, "n/kubelet.log", klog);
+        assert_eq!(tally.example_lines(), [1]);
+        assert_eq!(tally.records(), 2);
+        let (_, tally) = scan_text(&pack, &matcher, "n/kubelet.log", &format!("\u{feff}{klog}"));
+        assert_eq!(tally.records(), 2, "after a byte-order mark too");
     }
 
     #[test]

@@ -1,0 +1,190 @@
+//! What the parsers read out of structured artifacts: package lists, mount
+//! tables, OS release files, pods, events, node lists, versions and package
+//! history. Each fact keeps the artifact line it came from, so a report can
+//! show the line that decided a condition.
+
+use serde::Serialize;
+
+use crate::records::Timestamp;
+
+/// The package manager whose ordering rules compare a package's versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PackageManager {
+    Rpm,
+    Dpkg,
+    Pacman,
+    Apk,
+}
+
+/// One row of a package list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Package {
+    pub name: String,
+    /// The full version as the package manager compares it: `[epoch:]version[-release]`.
+    pub version: String,
+    pub arch: Option<String>,
+    /// False for rows that name a package that is not installed (dpkg `rc`, `un`, ...).
+    pub installed: bool,
+    /// Install time as the list prints it, where the format has one.
+    pub install_time: Option<String>,
+    pub manager: PackageManager,
+    pub line: u64,
+}
+
+/// One row of `/proc/<pid>/mountinfo`, octal escapes decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MountEntry {
+    pub mount_id: u64,
+    pub parent_id: u64,
+    pub major_minor: String,
+    /// The root of the mount within its filesystem; ends in `//deleted` when the
+    /// bind source was removed.
+    pub root: String,
+    pub mount_point: String,
+    pub options: String,
+    pub optional_fields: Vec<String>,
+    pub fstype: String,
+    pub source: String,
+    pub super_options: String,
+    pub line: u64,
+}
+
+impl MountEntry {
+    /// The kernel marks a bind mount whose source was unlinked by appending `//deleted` to its root.
+    pub fn source_deleted(&self) -> bool {
+        self.root.ends_with("//deleted")
+    }
+}
+
+/// The parts of `/etc/os-release` the report shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OsRelease {
+    pub id: Option<String>,
+    pub id_like: Option<String>,
+    pub version_id: Option<String>,
+    pub pretty_name: Option<String>,
+}
+
+/// A volume of a pod, as `kubectl describe pod` or the Pod JSON lists it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PodVolume {
+    pub name: String,
+    /// `nfs`, `configmap`, `secret`, `pvc`, `projected`, `emptydir`, `hostpath`, `csi`, or the describe type text lowercased.
+    pub kind: String,
+    /// The source the kind points at: the ConfigMap/Secret/claim name, or `server:path` for NFS.
+    pub source: Option<String>,
+}
+
+/// One container of a pod, with the state fields support engineers read first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ContainerStatus {
+    pub name: String,
+    pub state: Option<String>,
+    pub state_reason: Option<String>,
+    pub last_state: Option<String>,
+    pub last_reason: Option<String>,
+    pub last_message: Option<String>,
+    pub exit_code: Option<i64>,
+    pub restart_count: Option<u64>,
+    /// `mount path from volume (ro|rw[,path = "subpath"])` rows.
+    pub mounts: Vec<ContainerMount>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ContainerMount {
+    pub path: String,
+    pub volume: String,
+    pub sub_path: Option<String>,
+    pub read_only: bool,
+}
+
+/// A Kubernetes event, from a describe Events table, `kubectl get events`, or an EventList.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// `Warning` or `Normal`.
+    pub kind: String,
+    pub reason: String,
+    /// The involved object, `pod/name` or just a name.
+    pub object: Option<String>,
+    pub namespace: Option<String>,
+    pub source: Option<String>,
+    /// The node named in the source column (`kubelet, node-1`), when it has one.
+    pub node: Option<String>,
+    pub message: String,
+    pub count: u64,
+    /// The age column as printed (`45s (x14 over 13m)` gives `45s`).
+    pub age: Option<String>,
+    pub line: u64,
+}
+
+/// What `kubectl describe pod` tells about one pod.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PodFacts {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub node: Option<String>,
+    pub uid: Option<String>,
+    pub phase: Option<String>,
+    pub start_time: Option<String>,
+    pub containers: Vec<ContainerStatus>,
+    pub volumes: Vec<PodVolume>,
+    pub events: Vec<Event>,
+    pub line: u64,
+}
+
+/// A node row of `kubectl get nodes` or a NodeList.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct NodeStatus {
+    pub name: String,
+    /// `Ready`, `NotReady`, `Unknown`, possibly with `,SchedulingDisabled`.
+    pub status: String,
+    pub version: Option<String>,
+    /// `status.nodeInfo` of a Node object (`osImage`, `kernelVersion`,
+    /// `containerRuntimeVersion` as `containerd://1.7.1`): the only OS facts a
+    /// must-gather has.
+    pub os_image: Option<String>,
+    pub kernel: Option<String>,
+    pub runtime: Option<String>,
+    pub line: u64,
+}
+
+impl NodeStatus {
+    pub fn is_ready(&self) -> bool {
+        self.status.split(',').any(|s| s == "Ready")
+    }
+}
+
+/// A component version seen somewhere in the bundle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VersionFact {
+    /// `kubernetes`, `kata`, `containerd`, `docker`, `cri-o`, `kernel`.
+    pub component: String,
+    pub version: String,
+    pub line: u64,
+}
+
+/// What happened to a package.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Installed,
+    Upgraded,
+    Downgraded,
+    Reinstalled,
+    Removed,
+}
+
+/// One change to one package, with the line that records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PackageChange {
+    pub name: String,
+    pub action: Action,
+    /// The version before the change (upgrades, downgrades, removals).
+    pub from: Option<String>,
+    /// The version after it (installs, upgrades, downgrades).
+    pub to: Option<String>,
+    /// yum.log has no year; the others do.
+    pub time: Timestamp,
+    pub line: u64,
+}

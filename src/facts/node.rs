@@ -1,0 +1,61 @@
+//! One node as the rest of the pipeline sees it once the layout is known:
+//! its name, its artifacts, and the facts they state about it. Built once
+//! (`node_facts::build`), read by rule conditions and by the report's
+//! environment table alike, so both always speak of the same package list,
+//! mount table and versions.
+
+use std::collections::BTreeSet;
+
+use super::artifact::{MountEntry, Package, PackageChange, VersionFact};
+use super::kind::ArtifactKind;
+
+/// A value and the artifact that states it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub artifact: String,
+}
+
+/// The packages a node's package lists hold, all lists together.
+#[derive(Clone, Debug)]
+pub struct PackageList<'a> {
+    pub rows: Vec<&'a Package>,
+    /// The first list read (the one the report names).
+    pub artifact: String,
+}
+
+/// The mount table conditions read: mountinfo when the node has one (it has
+/// the root field), `mount` output otherwise.
+#[derive(Clone, Debug)]
+pub struct MountTable<'a> {
+    pub rows: Vec<&'a MountEntry>,
+    pub artifact: String,
+    pub kind: ArtifactKind,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NodeFacts<'a> {
+    pub name: String,
+    /// How the name was found, in words.
+    pub named_by: String,
+    /// Indices into `Observations::artifacts`; empty for a node only a node list names.
+    pub artifacts: Vec<usize>,
+    /// Artifact kinds present for this node.
+    pub kinds: BTreeSet<ArtifactKind>,
+    /// None: the bundle has no package list for this node.
+    pub packages: Option<PackageList<'a>>,
+    pub mounts: Option<MountTable<'a>>,
+    /// Component versions the node's own artifacts state.
+    pub versions: Vec<(&'a VersionFact, String)>,
+    /// Package changes from the node's package manager logs, with their artifact path.
+    pub history: Vec<(&'a PackageChange, String)>,
+    pub os: Option<Sourced<String>>,
+    pub kernel: Option<Sourced<String>>,
+    pub kubernetes: Option<Sourced<String>>,
+    /// `containerd 1.6.21`, `docker 20.10.5`, ...
+    pub runtime: Option<Sourced<String>>,
+    /// Kubelet and runtime logs read for this node.
+    pub logs: Vec<String>,
+    /// NotReady / Unknown when a node list says so.
+    pub status: Option<String>,
+}

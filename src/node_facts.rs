@@ -1,0 +1,149 @@
+//! The step after layout: gather, once, what each node's artifacts state
+//! about it (package lists, mount table, versions, OS, runtime, logs, node
+//! list status) into one `NodeFacts` per node. Rule conditions and the
+//! report's environment table both read these, so they never disagree on
+//! which package list or version speaks for a node.
+
+use crate::facts::{
+    ArtifactKind, MountTable, NodeFacts, NodeStatus, Observations, PackageList, Sourced,
+};
+use crate::layout::Layout;
+
+/// One `NodeFacts` per node of the layout, in its order, then one per node
+/// that only a node list names (a must-gather's Node objects, `kubectl get
+/// nodes`): the NotReady one is often the story.
+pub fn build<'a>(obs: &'a Observations, layout: &Layout) -> Vec<NodeFacts<'a>> {
+    let statuses: Vec<(&NodeStatus, &str)> = obs
+        .artifacts
+        .iter()
+        .flat_map(|a| a.nodes.iter().map(move |s| (s, a.path.as_str())))
+        .collect();
+    let mut nodes: Vec<NodeFacts<'a>> = layout
+        .nodes
+        .iter()
+        .map(|n| {
+            let mut f = NodeFacts {
+                name: n.name.clone(),
+                named_by: n.named_by.clone(),
+                artifacts: n.artifacts.clone(),
+                ..NodeFacts::default()
+            };
+            for &i in &n.artifacts {
+                if let Some(a) = obs.artifacts.get(i) {
+                    add_artifact(&mut f, a);
+                }
+            }
+            f.status = statuses
+                .iter()
+                .find(|(s, _)| s.name == n.name && !s.is_ready())
+                .map(|(s, _)| s.status.clone());
+            // A Node object's nodeInfo fills what the node's own files did not
+            // say (a must-gather has no os-release or uname per node).
+            for (s, path) in statuses.iter().filter(|(s, _)| s.name == n.name) {
+                fill_from_status(&mut f, s, path);
+            }
+            f
+        })
+        .collect();
+    let mut listed: Vec<(&NodeStatus, &str)> = statuses
+        .iter()
+        .copied()
+        .filter(|(s, _)| layout.node_for_host(&s.name).is_none())
+        .collect();
+    listed.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    listed.dedup_by(|a, b| a.0.name == b.0.name);
+    for (s, path) in listed {
+        let mut f = NodeFacts {
+            name: s.name.clone(),
+            named_by: "node list".to_string(),
+            status: (!s.is_ready()).then(|| s.status.clone()),
+            ..NodeFacts::default()
+        };
+        fill_from_status(&mut f, s, path);
+        nodes.push(f);
+    }
+    nodes
+}
+
+/// What one of the node's own artifacts adds.
+fn add_artifact<'a>(f: &mut NodeFacts<'a>, a: &'a crate::facts::ArtifactFacts) {
+    if let Some(k) = a.kind {
+        f.kinds.insert(k);
+    }
+    f.history
+        .extend(a.package_changes.iter().map(|c| (c, a.path.clone())));
+    match a.kind {
+        Some(ArtifactKind::Packages) if !a.packages.is_empty() => {
+            f.packages
+                .get_or_insert_with(|| PackageList {
+                    rows: Vec::new(),
+                    artifact: a.path.clone(),
+                })
+                .rows
+                .extend(a.packages.iter());
+        }
+        Some(kind @ (ArtifactKind::Mountinfo | ArtifactKind::Mounts)) if !a.mounts.is_empty() => {
+            // mountinfo has the root field; `mount` output does not.
+            let better = match &f.mounts {
+                None => true,
+                Some(t) => t.kind == ArtifactKind::Mounts && kind == ArtifactKind::Mountinfo,
+            };
+            if better {
+                f.mounts = Some(MountTable {
+                    rows: a.mounts.iter().collect(),
+                    artifact: a.path.clone(),
+                    kind,
+                });
+            }
+        }
+        Some(ArtifactKind::KubeletLog | ArtifactKind::RuntimeLog) => f.logs.push(a.path.clone()),
+        _ => {}
+    }
+    if let Some(os) = &a.os {
+        let name = os
+            .pretty_name
+            .clone()
+            .or_else(|| match (&os.id, &os.version_id) {
+                (Some(id), Some(v)) => Some(format!("{id} {v}")),
+                (Some(id), None) => Some(id.clone()),
+                _ => None,
+            });
+        // The first os-release decides, even one that names nothing.
+        if f.os.is_none() {
+            keep_first(&mut f.os, name, &a.path);
+        }
+    }
+    for v in &a.versions {
+        match v.component.as_str() {
+            "kernel" => keep_first(&mut f.kernel, Some(v.version.clone()), &a.path),
+            "kubernetes" => keep_first(&mut f.kubernetes, Some(v.version.clone()), &a.path),
+            "containerd" | "docker" | "cri-o" => keep_first(
+                &mut f.runtime,
+                Some(format!("{} {}", v.component, v.version)),
+                &a.path,
+            ),
+            _ => {}
+        }
+    }
+    f.versions
+        .extend(a.versions.iter().map(|v| (v, a.path.clone())));
+}
+
+/// A node list's `status.nodeInfo` for what the node's own files did not say.
+fn fill_from_status(f: &mut NodeFacts<'_>, s: &NodeStatus, path: &str) {
+    keep_first(&mut f.os, s.os_image.clone(), path);
+    keep_first(&mut f.kernel, s.kernel.clone(), path);
+    keep_first(&mut f.kubernetes, s.version.clone(), path);
+    let runtime = s.runtime.as_ref().map(|r| r.replacen("://", " ", 1));
+    keep_first(&mut f.runtime, runtime, path);
+}
+
+/// Set `slot` to `value` from `artifact`, unless an earlier source set it.
+fn keep_first(slot: &mut Option<Sourced<String>>, value: Option<String>, artifact: &str) {
+    if slot.is_none() {
+        *slot = value.map(|value| Sourced {
+            value,
+            artifact: artifact.to_string(),
+        });
+    }
+}

@@ -1,0 +1,176 @@
+//! Who a hit is about: its pod (and namespace), volumes, pod UID and node,
+//! from the signal's captures first, then from the artifact that holds the
+//! record (the describe section, the event row, the pod whose status quotes
+//! it), the journald host of the line, the artifact's node, and the pods the
+//! bundle lists.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::facts::{ArtifactKind, Observations, SignalHit};
+use crate::layout::Layout;
+use crate::records::quotes;
+
+/// Who a hit is about.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Subject {
+    pub(super) node: Option<String>,
+    pub(super) pod: Option<String>,
+    pub(super) namespace: Option<String>,
+    pub(super) volumes: BTreeSet<String>,
+    pub(super) uid: Option<String>,
+}
+
+/// Pod name -> (namespace, node).
+pub(super) type PodIndex = BTreeMap<String, (Option<String>, Option<String>)>;
+
+/// Pod name -> (namespace, node), from every pod the bundle describes or lists.
+pub(super) fn pod_index(obs: &Observations) -> PodIndex {
+    let mut idx = PodIndex::new();
+    for a in &obs.artifacts {
+        for p in &a.pods {
+            // Sources disagree in detail: a plain `get pods` table has no NODE
+            // column, so it must not erase the node a describe stated.
+            let entry = idx.entry(p.name.clone()).or_default();
+            if entry.0.is_none() {
+                entry.0.clone_from(&p.namespace);
+            }
+            if entry.1.is_none() {
+                entry.1.clone_from(&p.node);
+            }
+        }
+    }
+    idx
+}
+
+fn split_pod(p: &str) -> (Option<String>, String) {
+    // `ns/name`, or the kubelet's `name_ns(uid)`.
+    if let Some((ns, name)) = p.split_once('/') {
+        return (Some(ns.to_string()), name.to_string());
+    }
+    if let Some(open) = p.find('(') {
+        let base = p.get(..open).unwrap_or(p);
+        if let Some((name, ns)) = base.rsplit_once('_') {
+            return (Some(ns.to_string()), name.to_string());
+        }
+    }
+    (None, p.to_string())
+}
+
+pub(super) fn subject(
+    hit: &SignalHit,
+    obs: &Observations,
+    layout: &Layout,
+    pods: &PodIndex,
+) -> Subject {
+    let mut s = Subject::default();
+    let c = &hit.captures;
+    if let Some(p) = c.get("pod") {
+        let (ns, name) = split_pod(p);
+        s.pod = Some(name);
+        s.namespace = ns;
+    }
+    if let Some(ns) = c.get("namespace") {
+        s.namespace = Some(ns.clone());
+    }
+    if let Some(v) = c.get("volume") {
+        // `unmounted volumes=[a b]` lists several.
+        s.volumes.extend(
+            v.split([' ', ','])
+                .filter(|x| !x.is_empty())
+                .map(str::to_string),
+        );
+    }
+    s.uid = c.get("uid").cloned();
+    s.node = c.get("node").cloned();
+    let artifact = obs.artifacts.get(hit.artifact);
+    let kind = artifact.and_then(|a| a.kind);
+    if let Some(a) = artifact {
+        // A describe file: the pod whose section holds the line.
+        if kind == Some(ArtifactKind::PodDescribe) {
+            if let Some(p) = a
+                .pods
+                .iter()
+                .filter(|p| p.line <= hit.record.first_line)
+                .max_by_key(|p| p.line)
+            {
+                s.pod.get_or_insert_with(|| p.name.clone());
+                if s.namespace.is_none() {
+                    s.namespace = p.namespace.clone();
+                }
+                if s.node.is_none() {
+                    s.node = p.node.clone();
+                }
+            }
+        }
+        // A pod list (JSON): the pod whose container status carries the matched message.
+        if kind == Some(ArtifactKind::PodJson) && s.pod.is_none() {
+            let owner = a.pods.iter().find(|p| {
+                p.containers
+                    .iter()
+                    .filter_map(|c| c.last_message.as_deref())
+                    .any(|m| quotes(&hit.record.text, m))
+            });
+            if let Some(p) = owner {
+                s.pod = Some(p.name.clone());
+                s.namespace = s.namespace.take().or_else(|| p.namespace.clone());
+                s.node = s.node.take().or_else(|| p.node.clone());
+            }
+        }
+        if kind == Some(ArtifactKind::Events) {
+            // Table rows are found by line; JSON events (no line) by their message.
+            let by_line = a
+                .events
+                .iter()
+                .find(|e| e.line == hit.record.first_line && e.line > 0);
+            let by_message = || {
+                a.events
+                    .iter()
+                    .find(|e| quotes(&hit.record.text, &e.message))
+            };
+            if let Some(e) = by_line.or_else(by_message) {
+                if let Some(obj) = &e.object {
+                    let name = obj.rsplit('/').next().unwrap_or(obj);
+                    if obj.starts_with("pod/") || !obj.contains('/') {
+                        s.pod.get_or_insert_with(|| name.to_string());
+                    }
+                }
+                if s.namespace.is_none() {
+                    s.namespace = e.namespace.clone();
+                }
+                if s.node.is_none() {
+                    s.node = e.node.clone();
+                }
+            }
+        }
+    }
+    // A journal that mixes several hosts (OpenShift's host_service_logs) names the node per line.
+    if s.node.is_none() {
+        if let Some(n) = hit
+            .record
+            .host
+            .as_deref()
+            .and_then(|h| layout.node_for_host(h))
+        {
+            s.node = Some(n.name.clone());
+        }
+    }
+    if s.node.is_none() {
+        if let Some(Some(n)) = layout.node_of.get(hit.artifact) {
+            s.node = layout.nodes.get(*n).map(|n| n.name.clone());
+        }
+    }
+    if let Some(pod) = &s.pod {
+        if let Some((ns, node)) = pods.get(pod) {
+            if s.namespace.is_none() {
+                s.namespace = ns.clone();
+            }
+            if s.node.is_none() {
+                s.node = node.clone();
+            }
+        }
+    }
+    if s.node.is_none() && layout.nodes.len() == 1 {
+        s.node = layout.nodes.first().map(|n| n.name.clone());
+    }
+    s
+}
