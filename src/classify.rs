@@ -149,11 +149,11 @@ fn sniff(text: &str) -> Option<ArtifactKind> {
             .count();
         let klog_hdr = lines
             .iter()
-            .filter(|l| crate::records::has_klog_header(l))
+            .filter(|l| crate::logline::has_klog_header(l))
             .count();
         if klog * 3 >= lines.len()
             && klog > 0
-            && lines.iter().any(|l| crate::records::has_klog_header(l))
+            && lines.iter().any(|l| crate::logline::has_klog_header(l))
         {
             return Some(ArtifactKind::KubeletLog);
         }

@@ -7,7 +7,7 @@
 //! ingest          (reader thread)  archive / directory -> entries -> line-aligned blocks
 //! classify                         each entry's ArtifactKind, by content and path
 //! parse                            structured artifacts -> facts (packages, mounts, pods, events, versions)
-//! records / scan                   blocks -> prefilter hits -> joined records -> signal hits (Observations)
+//! logline / records / scan         blocks -> prefilter hits -> joined records -> signal hits (Observations)
 //! layout                           which node each artifact belongs to, and its name
 //! node_facts                       each node's package list, mount table, versions, OS, runtime
 //! rules::evaluate                  hits + node facts -> verdicts (confirmed / probable / ruled out / resolved)
@@ -28,6 +28,7 @@ pub mod classify;
 pub mod facts;
 pub mod ingest;
 pub mod layout;
+pub mod logline;
 pub mod node_facts;
 pub mod parse;
 pub mod records;

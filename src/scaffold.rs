@@ -237,7 +237,7 @@ pub fn from_line(
     kind: ArtifactKind,
     id: Option<&str>,
 ) -> Result<String, ScaffoldError> {
-    let message = unrecognized::message_of(kind.as_str(), line)
+    let message = unrecognized::message_of(kind, line)
         .map(|(_, m)| m)
         .unwrap_or_else(|| line.to_string());
     let template = unrecognized::template(&message);

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::records::Timestamp;
+use crate::logline::Timestamp;
 
 /// The package manager whose ordering rules compare a package's versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

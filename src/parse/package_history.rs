@@ -6,7 +6,7 @@
 //! pacman.log, dpkg.log, apt's history.log, yum.log and dnf(.rpm).log.
 
 use crate::facts::{Action, PackageChange};
-use crate::records::{iso_time, syslog_time, Timestamp};
+use crate::logline::{iso_time, syslog_time, Timestamp};
 
 /// Every change the log records, in file order. Lines of other shapes
 /// (scriptlet output, `status` noise, apt's `Commandline:`) are skipped.

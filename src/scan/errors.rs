@@ -79,7 +79,7 @@ fn tally_record(
     record_text: &str,
     seen: unrecognized::ErrorSeen<'_>,
 ) {
-    let Some((level, mut message)) = unrecognized::message_of(kind.as_str(), record_text) else {
+    let Some((level, mut message)) = unrecognized::message_of(kind, record_text) else {
         return;
     };
     truncate(&mut message, unrecognized::MAX_TEMPLATE_INPUT);
@@ -107,12 +107,7 @@ fn example<'a>(lines: &[&'a str]) -> Cow<'a, str> {
 /// Bytes of a record's first lines kept as an example.
 const MAX_EXAMPLE_BYTES: usize = 4096;
 
+/// `s` cut to at most `max` bytes, at a character boundary.
 fn truncate(s: &mut String, max: usize) {
-    if s.len() > max {
-        let mut cut = max;
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        s.truncate(cut);
-    }
+    s.truncate(s.floor_char_boundary(max));
 }

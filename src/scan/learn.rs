@@ -3,7 +3,8 @@
 //! kubelet's registration lines, component versions, mount successes).
 
 use crate::facts::{ArtifactFacts, MountSuccess, VersionFact};
-use crate::records::{split_line, Record};
+use crate::logline::split_line;
+use crate::records::Record;
 use crate::rules::matcher::{SignalMatch, PROBE_MOUNT_OK, PROBE_NODE, PROBE_VERSION};
 
 /// Facts visible in the first lines of any text artifact: journald hosts and a year.
@@ -31,7 +32,7 @@ pub(super) fn year_in(line: &str) -> Option<u16> {
         let month = std::str::from_utf8(w.get(1..4)?).ok()?;
         let ok = w.first() == Some(&b' ')
             && w.get(4) == Some(&b' ')
-            && crate::records::is_month(month)
+            && crate::logline::is_month(month)
             && w.get(5..9)?.iter().all(u8::is_ascii_digit);
         let y: u16 = std::str::from_utf8(w.get(5..9)?).ok()?.parse().ok()?;
         (ok && (1990..2100).contains(&y)).then_some(y)

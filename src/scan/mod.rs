@@ -24,9 +24,10 @@ use crate::facts::{
     ArtifactFacts, ArtifactKind, InventoryEntry, Observations, SignalHit, TextFound,
 };
 use crate::ingest::Chunk;
+use crate::logline::split_line;
 use crate::parse;
 use crate::records::{
-    build_record, record_last, record_last_after, record_start, split_line, LineCursor, Record,
+    build_record, record_last, record_last_after, record_start, LineCursor, Record,
     MAX_RECORD_BYTES, MAX_RECORD_LINES,
 };
 use crate::rules::load::RulePack;

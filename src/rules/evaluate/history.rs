@@ -10,7 +10,7 @@
 use super::super::load::Condition;
 use super::super::schema::{ConditionFact, Expect};
 use crate::facts::{Action, ConditionResult, ConditionStatus, Effect, PackageChange};
-use crate::records::Timestamp;
+use crate::logline::Timestamp;
 use crate::version::Scheme;
 
 /// The reason a group is resolved by later package changes, when every failed

@@ -19,7 +19,7 @@ use crate::facts::{
     NodeStatus, Observations, Severity, SignalHit,
 };
 use crate::layout::Layout;
-use crate::records::Timestamp;
+use crate::logline::Timestamp;
 use conditions::{evaluate_condition, Ctx, TextIndex};
 use subject::{pod_index, subject, Subject};
 

@@ -10,7 +10,8 @@ use super::conditions::scheme_of;
 use super::history;
 use super::subject::Subject;
 use crate::facts::{ArtifactKind, ConditionResult, NodeFacts, Observations, SignalHit};
-use crate::records::{iso_time, quotes, Timestamp};
+use crate::logline::{iso_time, Timestamp};
+use crate::records::quotes;
 
 /// When every kubelet-log failure of a group (per volume) is followed, in the
 /// same log, by `MountVolume.SetUp succeeded` for that volume, the failure is
