@@ -30,7 +30,7 @@ fn base_name(path: &str) -> String {
 
 /// Classify an entry from its bundle-relative path and the start of its content.
 pub fn classify(path: &str, head: &[u8]) -> ArtifactKind {
-    if looks_binary(head) {
+    if crate::ingest::looks_binary(head) {
         return ArtifactKind::Skipped;
     }
     let text = String::from_utf8_lossy(&head[..head.len().min(16 * 1024)]);
@@ -39,22 +39,6 @@ pub fn classify(path: &str, head: &[u8]) -> ArtifactKind {
         return kind;
     }
     by_path(path, &text).unwrap_or(ArtifactKind::OtherLog)
-}
-
-/// A NUL byte in the first block or mostly non-text bytes: not a log.
-pub fn looks_binary(head: &[u8]) -> bool {
-    let sample = &head[..head.len().min(8192)];
-    if sample.is_empty() {
-        return false;
-    }
-    if sample.contains(&0) {
-        return true;
-    }
-    let odd = sample
-        .iter()
-        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) || b == 0x7f)
-        .count();
-    odd * 10 > sample.len()
 }
 
 fn first_lines(text: &str, n: usize) -> impl Iterator<Item = &str> {

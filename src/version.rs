@@ -13,6 +13,10 @@
 //! yields 0 past the end exactly like the C originals reading a NUL.
 //! The rpm, dpkg and pacman ports are checked against verdicts of the real
 //! tools in `tests/data/versions/` (see the README there).
+//!
+//! Over 900 lines: about 780 of ordering code for five schemes and their ranges,
+//! and the tests that pin each scheme to pairs the real tools ordered; kept in
+//! one file so each rule sits next to the cases that prove it.
 
 use std::cmp::Ordering;
 use std::fmt;

@@ -139,7 +139,7 @@ pub fn sniff_format(head: &[u8]) -> Format {
 const HEAD_BYTES: u64 = 512;
 
 /// Bytes of an input that is not an archive looked at to tell text from
-/// binary (as many as `classify::looks_binary` samples).
+/// binary (as many as `looks_binary` samples).
 const TEXT_SNIFF_BYTES: u64 = 8192;
 
 /// Compression layers on one stream (`.tar.gz` is one, `.gz.xz` two). A
@@ -439,7 +439,7 @@ impl<'a> Sink<'a> {
         // Only the file itself: a compressed input whose content is binary
         // (a core dump, a bomb of zeros) is still listed, with the limits
         // applied, as a member would be.
-        if layer.from.is_none() && crate::classify::looks_binary(&head) {
+        if layer.from.is_none() && looks_binary(&head) {
             return self.unreadable(
                 name,
                 bytes,
@@ -698,6 +698,23 @@ pub fn read_input(input: &Path, sink: &mut Sink) -> Result<(), IngestError> {
         from: None,
     };
     sink.open(&name, &mut reader, Some(meta.len()), layer)
+}
+
+/// Whether an entry's first bytes are binary (a NUL, or more than a tenth
+/// control characters): not a log; such an entry is listed, not read as text.
+pub fn looks_binary(head: &[u8]) -> bool {
+    let sample = head.get(..head.len().min(8192)).unwrap_or(head);
+    if sample.is_empty() {
+        return false;
+    }
+    if sample.contains(&0) {
+        return true;
+    }
+    let odd = sample
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) || b == 0x7f)
+        .count();
+    odd * 10 > sample.len()
 }
 
 #[cfg(test)]

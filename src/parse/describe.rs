@@ -7,6 +7,9 @@
 //! event message) are printed raw, so their continuation lines carry none of
 //! that structure; the parser walks by indent and treats lines that do not fit
 //! as continuation of the value being read.
+//!
+//! Over 900 lines: about 440 of parser and 480 of tests on real describe
+//! output (wrapped messages, multi-line values, every state); kept together.
 
 use std::sync::OnceLock;
 

@@ -10,6 +10,9 @@
 //! Nothing here panics on odd input: a line that does not fit the detected
 //! format is skipped, because real lists carry stray warnings and tails cut
 //! mid-line by `sos --log-size`.
+//!
+//! Over 900 lines: about 650 of readers for seven list formats, and their tests
+//! on real lists of each; one file, since format detection decides between them.
 
 use crate::facts::{Package, PackageManager};
 

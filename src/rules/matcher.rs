@@ -11,6 +11,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::load::RulePack;
+pub use super::prefilter::Candidate;
 use super::prefilter::{Literal, Prefilter};
 use crate::facts::ArtifactKind;
 use crate::records::Record;
@@ -116,16 +117,6 @@ fn with_other_log(kinds: &[ArtifactKind]) -> Vec<ArtifactKind> {
         out.push(ArtifactKind::PodJson);
     }
     out
-}
-
-/// A line the prefilter hit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Candidate {
-    pub offset: usize,
-    /// Only this probe's literals are on the line: no rule needs it.
-    pub probe_only: Option<usize>,
-    /// Found by a rule or probe literal (false: only as an error-like line).
-    pub literal: bool,
 }
 
 /// The automata and targets for one artifact kind.

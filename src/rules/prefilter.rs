@@ -14,13 +14,21 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
-use super::matcher::Candidate;
-
 /// Patterns per automaton: above 64, aho-corasick gives up Teddy.
 const SHARD: usize = 64;
 
 /// Teddy's fingerprint: the first bytes of each pattern, at most four.
 const WINDOW: usize = 4;
+
+/// A line the prefilter hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub offset: usize,
+    /// Only this probe's literals are on the line: no rule needs it.
+    pub probe_only: Option<usize>,
+    /// Found by a rule or probe literal (false: only as an error-like line).
+    pub literal: bool,
+}
 
 /// A literal the prefilter stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]

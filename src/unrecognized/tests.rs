@@ -328,48 +328,6 @@ fn placeholders() {
     );
 }
 
-/// kubelet 1.29's `pod_workers.go` line for a crash-looping container: the
-/// `pod=name_namespace(uid)` inside the error is `format.Pod`.
-fn crash_loop_line(pod: &str, ns: &str, uid: &str, container: &str) -> String {
-    format!(
-        r#"E0314 06:10:06.113000    3231 pod_workers.go:1298] "Error syncing pod, skipping" err="failed to \"StartContainer\" for \"{container}\" with CrashLoopBackOff: \"back-off 5m0s restarting failed container={container} pod={pod}_{ns}({uid})\"" pod="{ns}/{pod}" podUID="{uid}""#
-    )
-}
-
-#[test]
-fn regression_crash_loops_in_many_namespaces_are_one_cluster() {
-    // The bench bundle's CrashLoopBackOff lines were 25 templates, one per
-    // namespace and StatefulSet pod, because `_namespace(` stuck to the pod.
-    let mut r = Lcg(11);
-    let mut c = Clusterer::new(1000);
-    let pods = [
-        "web-7d9f8b6c4d-x2k9p",
-        "kafka-0",
-        "db-12",
-        "fluent-bit-zx7q2",
-    ];
-    let namespaces = ["shop", "kube-system", "cert-manager", "payments", "ci"];
-    for i in 0..30usize {
-        let pod = pods.get(i % pods.len()).copied().unwrap_or("web-0");
-        let ns = namespaces.get(i % namespaces.len()).copied().unwrap_or("x");
-        let line = crash_loop_line(pod, ns, &r.uid(), "app");
-        let (level, msg) = message_of(ArtifactKind::KubeletLog, &line).unwrap();
-        c.add(
-            level,
-            &msg,
-            occ("kubelet-log", i as u64 + 1, &line, None, None),
-        );
-    }
-    let out = c.finish(20);
-    assert_eq!(out.len(), 1, "{out:#?}");
-    assert_eq!(out.first().map(|k| k.count), Some(30));
-    assert!(
-        out.first()
-            .is_some_and(|k| k.template.ends_with(r#"container=app pod=<pod>""#)),
-        "{out:#?}"
-    );
-}
-
 #[test]
 fn pod_references_and_near_misses() {
     let uid = "0b8f3c2e-1d4a-4f6b-9c7e-5a2b1c3d4e5f";

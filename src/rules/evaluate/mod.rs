@@ -11,6 +11,9 @@ mod history;
 mod resolved;
 mod subject;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 
 use super::load::RulePack;
