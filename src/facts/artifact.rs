@@ -15,6 +15,8 @@ pub enum PackageManager {
     Dpkg,
     Pacman,
     Apk,
+    /// `snap list` (microk8s and friends): versions compared as dotted numbers.
+    Snap,
 }
 
 /// One row of a package list.
@@ -186,5 +188,22 @@ pub struct PackageChange {
     pub to: Option<String>,
     /// yum.log has no year; the others do.
     pub time: Timestamp,
+    pub line: u64,
+}
+
+/// A VolumeAttachment: a CSI volume attached (or being attached) to a node.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct VolumeAttachment {
+    /// The VolumeAttachment object's name (`csi-<hash>`).
+    pub name: String,
+    /// The CSI driver (`spec.attacher`).
+    pub attacher: Option<String>,
+    /// The PersistentVolume (`spec.source.persistentVolumeName`).
+    pub pv: Option<String>,
+    pub node: Option<String>,
+    /// `status.attached`; None when the source does not say.
+    pub attached: Option<bool>,
+    /// `status.attachError.message` or `status.detachError.message`.
+    pub error: Option<String>,
     pub line: u64,
 }

@@ -19,7 +19,7 @@ mod verdict;
 
 pub use artifact::{
     Action, ContainerMount, ContainerStatus, Event, MountEntry, NodeStatus, OsRelease, Package,
-    PackageChange, PackageManager, PodFacts, PodVolume, VersionFact,
+    PackageChange, PackageManager, PodFacts, PodVolume, VersionFact, VolumeAttachment,
 };
 pub use kind::ArtifactKind;
 pub use node::{MountTable, NodeFacts, PackageList, Sourced};

@@ -40,6 +40,7 @@ pub(super) fn scheme_of(m: PackageManager) -> Scheme {
         PackageManager::Dpkg => Scheme::Dpkg,
         PackageManager::Pacman => Scheme::Pacman,
         PackageManager::Apk => Scheme::Apk,
+        PackageManager::Snap => Scheme::Semver,
     }
 }
 
