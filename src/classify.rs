@@ -1,8 +1,54 @@
-//! What each bundle entry is: its `ArtifactKind`, decided from the path and
-//! by sniffing the first lines, because customers name files anything
-//! (`notes.txt` holding kubelet lines is a kubelet log).
+//! What each bundle entry is: its `ArtifactKind`, decided by its content first
+//! and by its name only where the content agrees, because customers and
+//! collectors name files anything (`notes.txt` holding kubelet lines is a
+//! kubelet log; `kubelet.yaml` holding a MachineConfig is not).
+//!
+//! The order of evidence:
+//! 1. bytes that are not text (binary, a PEM certificate or key, an HTML page)
+//!    are not read, and the inventory says why;
+//! 2. a JSON or YAML document is what its own `kind` and `apiVersion` say
+//!    (`Pod`, `EventList`, `Node` of the core API; anything else is
+//!    configuration), never a log; a document with no `kind` (troubleshoot's
+//!    older bare arrays) is judged by its fields once it is read whole
+//!    (`document_kind`);
+//! 3. text formats recognised by their shape (describe output, tables,
+//!    mountinfo, package lists, os-release, klog and journald lines);
+//! 4. the file name, only when the content is compatible with what the name
+//!    claims (a log named `kubelet` must have log lines; a package list named
+//!    `rpm-qa` must parse as one; a `version` under `/sys` is hardware data).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
 
 use crate::facts::ArtifactKind;
+
+/// An entry's kind and, for one that is not read, why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Classified {
+    pub kind: ArtifactKind,
+    pub note: Option<&'static str>,
+    /// A JSON or YAML document whose head states no `kind`: `document_kind`
+    /// decides once it is read whole.
+    pub kindless_document: bool,
+}
+
+impl Classified {
+    fn kind(kind: ArtifactKind) -> Classified {
+        Classified {
+            kind,
+            note: None,
+            kindless_document: false,
+        }
+    }
+
+    fn skipped(note: &'static str) -> Classified {
+        Classified {
+            note: Some(note),
+            ..Classified::kind(ArtifactKind::Skipped)
+        }
+    }
+}
 
 /// Lowercased file name without rotation or compression suffixes
 /// (`kubelet.log.1.gz` -> `kubelet.log`).
@@ -30,15 +76,323 @@ fn base_name(path: &str) -> String {
 
 /// Classify an entry from its bundle-relative path and the start of its content.
 pub fn classify(path: &str, head: &[u8]) -> ArtifactKind {
+    classify_entry(path, head).kind
+}
+
+/// `classify`, with the reason an entry is not read.
+pub fn classify_entry(path: &str, head: &[u8]) -> Classified {
     if crate::ingest::looks_binary(head) {
-        return ArtifactKind::Skipped;
+        return Classified::skipped("binary content: not read as text");
     }
-    let text = String::from_utf8_lossy(&head[..head.len().min(16 * 1024)]);
+    let text = String::from_utf8_lossy(head.get(..head.len().min(16 * 1024)).unwrap_or(head));
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with("-----BEGIN ") {
+        return Classified::skipped("a certificate or key (PEM): not read");
+    }
+    let lower: String = trimmed
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        return Classified::skipped(
+            "an HTML page (a rendering of data a bundle holds as YAML or JSON): not read",
+        );
+    }
+    // A symbolic link a copy turned into a file holding its target: read
+    // whole, so the scan can find the entry it stands for.
+    if is_link_stub(trimmed) {
+        return Classified::kind(ArtifactKind::Config);
+    }
+    if let Some((kind, kindless_document)) = structured_document(trimmed) {
+        return Classified {
+            kindless_document,
+            ..Classified::kind(kind)
+        };
+    }
     // Content first: it is what the file really is.
     if let Some(kind) = sniff(&text) {
-        return kind;
+        return Classified::kind(kind);
     }
-    by_path(path, &text).unwrap_or(ArtifactKind::OtherLog)
+    Classified::kind(by_path(path, &text).unwrap_or(ArtifactKind::OtherLog))
+}
+
+/// One relative path and nothing else (`../usr/lib/os-release`, `sos_commands/general/hostname`).
+fn is_link_stub(t: &str) -> bool {
+    let t = t.trim_end();
+    t.len() < 1024
+        && t.contains('/')
+        && !t.starts_with('/')
+        && !t.contains(char::is_whitespace)
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-/+:=,".contains(&b))
+}
+
+/// Whether an API group/version is one whose `Pod`, `Event` and `Node` are Kubernetes' own
+/// (a Longhorn `longhorn.io/v1beta1` `Node` is not a node).
+fn core_api(api: Option<&str>) -> bool {
+    matches!(
+        api,
+        None | Some("v1") | Some("events.k8s.io/v1") | Some("events.k8s.io/v1beta1")
+    )
+}
+
+/// The artifact kind a Kubernetes `kind` stands for.
+fn kind_of_object(kind: &str, api: Option<&str>) -> ArtifactKind {
+    match kind {
+        "Pod" | "PodList" if core_api(api) => ArtifactKind::PodJson,
+        "Event" | "EventList" if core_api(api) => ArtifactKind::Events,
+        "Node" | "NodeList" if core_api(api) => ArtifactKind::NodeList,
+        "VolumeAttachment" | "VolumeAttachmentList"
+            if api.is_none_or(|a| a.starts_with("storage.k8s.io/")) =>
+        {
+            ArtifactKind::VolumeAttachments
+        }
+        _ => ArtifactKind::Config,
+    }
+}
+
+/// A JSON or YAML document's kind from its head, or None when the text is
+/// not such a document. Documents are never logs: whatever their name, one
+/// with another `kind` (a CRD, a MachineConfig, a ServiceMonitor) or none
+/// that the head shows is configuration until read whole (`document_kind`).
+fn structured_document(trimmed: &str) -> Option<(ArtifactKind, bool)> {
+    let head = if opens_json(trimmed) && !is_json_lines(trimmed) {
+        json_head(trimmed)?
+    } else if crate::parse::yaml::looks_like_yaml(trimmed)
+        || (trimmed.starts_with("- ") && yaml_list_of_objects(trimmed))
+    {
+        yaml_head(trimmed)
+    } else {
+        return None;
+    };
+    let from = |k: &Option<(String, Option<String>)>| {
+        k.as_ref()
+            .map(|(kind, api)| kind_of_object(kind, api.as_deref()))
+    };
+    Some(match (&head.top, &head.item) {
+        (Some((kind, _)), item) if kind == "List" => {
+            (from(item).unwrap_or(ArtifactKind::Config), item.is_none())
+        }
+        (Some(_), _) => (from(&head.top).unwrap_or(ArtifactKind::Config), false),
+        (None, Some(_)) => (from(&head.item).unwrap_or(ArtifactKind::Config), false),
+        (None, None) => (ArtifactKind::Config, true),
+    })
+}
+
+/// Text that opens a JSON object or array: `{` then a key or `}`, `[` then a
+/// value that JSON allows (a dmesg line also opens with `[`, then a number and `]`).
+fn opens_json(t: &str) -> bool {
+    let mut chars = t.chars();
+    let open = chars.next();
+    let next = chars.find(|c| !c.is_whitespace());
+    match open {
+        Some('{') => matches!(next, Some('"' | '}')),
+        Some('[') => matches!(next, Some('{' | '"' | ']' | '[')),
+        _ => false,
+    }
+}
+
+/// One JSON object per line (a CSI driver's or operator's log): a log, not a document.
+fn is_json_lines(t: &str) -> bool {
+    let mut lines = t.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("");
+    first.starts_with('{')
+        && first.ends_with('}')
+        && lines.next().is_some_and(|l| l.starts_with('{'))
+}
+
+/// The `kind`/`apiVersion` pairs a document's head states: the top object's,
+/// and the first list item's (of `items:` or of a top-level array).
+#[derive(Debug, Default)]
+struct DocHead {
+    top: Option<(String, Option<String>)>,
+    item: Option<(String, Option<String>)>,
+}
+
+/// Read a JSON head with a small tokenizer that tracks nesting, so that an
+/// event's `involvedObject.kind: Pod` or an Endpoints' `targetRef.kind: Pod`
+/// is never taken for the document's kind. The head may be cut anywhere.
+fn json_head(text: &str) -> Option<DocHead> {
+    let b = text.as_bytes();
+    // (container is an object, the key that holds it)
+    let mut stack: Vec<(bool, String)> = Vec::new();
+    let mut pending_key: Option<String> = None;
+    let mut last_key = String::new();
+    let mut top: (Option<String>, Option<String>) = (None, None);
+    let mut item: (Option<String>, Option<String>) = (None, None);
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while let Some(&d) = b.get(j) {
+                    match d {
+                        b'\\' => j += 2,
+                        b'"' => break,
+                        _ => j += 1,
+                    }
+                }
+                let s = text.get(start..j.min(text.len())).unwrap_or("");
+                i = j + 1;
+                // A key if a colon follows.
+                let mut k = i;
+                while b.get(k).is_some_and(u8::is_ascii_whitespace) {
+                    k += 1;
+                }
+                if b.get(k) == Some(&b':') && stack.last().is_some_and(|(obj, _)| *obj) {
+                    last_key = s.to_string();
+                    pending_key = Some(s.to_string());
+                    i = k + 1;
+                    continue;
+                }
+                // A string value of `pending_key`.
+                if let Some(key) = pending_key.take() {
+                    let depth = stack.len();
+                    // Depth 1: the top object. An item: an object in the top
+                    // array (depth 2), or in the top object's `items` (depth 3).
+                    let in_items = depth == 3
+                        && stack.get(1).is_some_and(|(obj, k)| !obj && k == "items")
+                        || depth == 2 && stack.first().is_some_and(|(obj, _)| !obj);
+                    let slot = if depth == 1 {
+                        Some(&mut top)
+                    } else if in_items {
+                        Some(&mut item)
+                    } else {
+                        None
+                    };
+                    if let Some(slot) = slot {
+                        match key.as_str() {
+                            "kind" if slot.0.is_none() => slot.0 = Some(s.to_string()),
+                            "apiVersion" if slot.1.is_none() => slot.1 = Some(s.to_string()),
+                            _ => {}
+                        }
+                    }
+                }
+                continue;
+            }
+            b'{' | b'[' => {
+                stack.push((c == b'{', std::mem::take(&mut last_key)));
+                pending_key = None;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                pending_key = None;
+            }
+            b',' => pending_key = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    let pair = |(k, a): (Option<String>, Option<String>)| k.map(|k| (k, a));
+    Some(DocHead {
+        top: pair(top),
+        item: pair(item),
+    })
+}
+
+/// A YAML list whose items are objects (`- apiVersion: ...`, troubleshoot's custom resources).
+fn yaml_list_of_objects(text: &str) -> bool {
+    text.lines()
+        .next()
+        .is_some_and(|l| l.starts_with("- ") && l.contains(": "))
+}
+
+/// The `kind`/`apiVersion` of a YAML document and of its first list item,
+/// by indentation: top-level keys start the line, an item's are under `- `.
+fn yaml_head(text: &str) -> DocHead {
+    let mut top: (Option<String>, Option<String>) = (None, None);
+    let mut item: (Option<String>, Option<String>) = (None, None);
+    // The indentation of the first list item's keys, once seen.
+    let mut item_indent: Option<usize> = None;
+    let mut items_done = false;
+    for (n, line) in text.lines().take(400).enumerate() {
+        if line.trim() == "---" {
+            if n > 0 && (top.0.is_some() || item.0.is_some()) {
+                break;
+            }
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let body = line.trim_start();
+        let (dash, body) = match body.strip_prefix("- ") {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, body),
+        };
+        let key_indent = if dash { indent + 2 } else { indent };
+        if dash {
+            if item_indent.is_some() && key_indent == item_indent.unwrap_or(0) {
+                items_done = true;
+            }
+            if item_indent.is_none() && indent <= 2 {
+                item_indent = Some(key_indent);
+            }
+        }
+        let Some((key, value)) = body.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"').trim_matches('\'');
+        if value.is_empty() {
+            continue;
+        }
+        let slot = if key_indent == 0 && !dash {
+            &mut top
+        } else if !items_done && item_indent == Some(key_indent) {
+            &mut item
+        } else {
+            continue;
+        };
+        match key {
+            "kind" if slot.0.is_none() => slot.0 = Some(value.to_string()),
+            "apiVersion" if slot.1.is_none() => slot.1 = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    let pair = |(k, a): (Option<String>, Option<String>)| k.map(|k| (k, a));
+    DocHead {
+        top: pair(top),
+        item: pair(item),
+    }
+}
+
+/// A whole document's kind when its head showed none: troubleshoot's older
+/// collectors write bare arrays of events, pods and nodes with no `kind`,
+/// and a kind-less Pod or EventList. Judged by the fields of its (first)
+/// object: an event has an involved object, a node has node info or a pod
+/// CIDR, a pod has containers. None: nothing says.
+pub fn document_kind(doc: &Value) -> Option<ArtifactKind> {
+    let first = match doc {
+        Value::Array(items) => items.first()?,
+        Value::Object(o) => match o.get("items") {
+            Some(Value::Array(items)) => items.first()?,
+            _ => doc,
+        },
+        _ => return None,
+    };
+    let keys = |v: &Value| -> BTreeSet<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let top = keys(first);
+    let spec = keys(first.get("spec").unwrap_or(&Value::Null));
+    let status = keys(first.get("status").unwrap_or(&Value::Null));
+    if top.contains("involvedObject") || top.contains("regarding") {
+        return Some(ArtifactKind::Events);
+    }
+    if status.contains("nodeInfo") || spec.contains("podCIDR") || spec.contains("providerID") {
+        return Some(ArtifactKind::NodeList);
+    }
+    if spec.contains("containers") || top.contains("containers") && top.contains("nodeName") {
+        return Some(ArtifactKind::PodJson);
+    }
+    // `kubectl version -o json` and troubleshoot's `cluster_version.json`.
+    let version = |v: Option<&Value>| v.and_then(|v| v.get("gitVersion")).is_some();
+    if version(first.get("info")) || version(first.get("serverVersion")) {
+        return Some(ArtifactKind::Version);
+    }
+    None
 }
 
 fn first_lines(text: &str, n: usize) -> impl Iterator<Item = &str> {
@@ -46,12 +400,17 @@ fn first_lines(text: &str, n: usize) -> impl Iterator<Item = &str> {
 }
 
 fn sniff(text: &str) -> Option<ArtifactKind> {
-    let trimmed = text.trim_start();
     let first = first_lines(text, 1).next().unwrap_or("");
     // kubectl describe pod
     if first.starts_with("Name:") && text.contains("\nNamespace:") && text.contains("\nContainers:")
     {
         return Some(ArtifactKind::PodDescribe);
+    }
+    if crate::parse::node_describe::looks_like(text) {
+        return Some(ArtifactKind::NodeDescribe);
+    }
+    if crate::parse::attachments::looks_like(text) {
+        return Some(ArtifactKind::VolumeAttachments);
     }
     // kubectl get events (text table)
     if (first.starts_with("LAST SEEN") || first.starts_with("NAMESPACE   LAST SEEN"))
@@ -78,32 +437,6 @@ fn sniff(text: &str) -> Option<ArtifactKind> {
             && first.split_whitespace().count() <= 4
     {
         return Some(ArtifactKind::Version);
-    }
-    if crate::parse::yaml::looks_like_yaml(trimmed) {
-        // must-gather / `-o yaml`: the document's (or first List item's) kind.
-        match crate::parse::yaml::kind_of(trimmed) {
-            Some("Event" | "EventList") => return Some(ArtifactKind::Events),
-            Some("Node" | "NodeList") => return Some(ArtifactKind::NodeList),
-            Some("Pod" | "PodList") => return Some(ArtifactKind::PodJson),
-            _ => {}
-        }
-    }
-    if trimmed.starts_with('{') {
-        let mut end = trimmed.len().min(4096);
-        while !trimmed.is_char_boundary(end) {
-            end -= 1;
-        }
-        let head = trimmed.get(..end).unwrap_or(trimmed);
-        if head.contains("\"EventList\"") {
-            return Some(ArtifactKind::Events);
-        }
-        if head.contains("\"NodeList\"") {
-            return Some(ArtifactKind::NodeList);
-        }
-        let compact: String = head.chars().filter(|c| !c.is_whitespace()).collect();
-        if compact.contains("\"kind\":\"PodList\"") || compact.contains("\"kind\":\"Pod\"") {
-            return Some(ArtifactKind::PodJson);
-        }
     }
     if is_mountinfo(text) {
         return Some(ArtifactKind::Mountinfo);
@@ -209,24 +542,114 @@ fn is_mountinfo(text: &str) -> bool {
         })
 }
 
+/// A package manager's log whatever its name (`pacman-log.txt` from a
+/// troubleshoot run-host collector): most of its first lines are changes.
+fn is_package_history(text: &str) -> bool {
+    let lines: Vec<&str> = first_lines(text, 20).collect();
+    let changes = crate::parse::package_history::parse(&lines.join("\n")).len();
+    let alpm = lines.iter().filter(|l| l.contains("] [ALPM] ")).count();
+    let apt = lines.iter().any(|l| l.starts_with("Start-Date: "));
+    !lines.is_empty() && (changes * 2 >= lines.len() || alpm * 2 >= lines.len() || apt)
+}
+
+/// Text that looks like a package list whatever its name: `name-version-release.arch` rows.
+pub fn looks_like_rpm_list(text: &str) -> bool {
+    let lines: Vec<&str> = first_lines(text, 20).collect();
+    lines.len() >= 3
+        && lines.iter().all(|l| {
+            let w = l.split_whitespace().next().unwrap_or("");
+            w.matches('-').count() >= 2
+                && (w.ends_with(".x86_64")
+                    || w.ends_with(".noarch")
+                    || w.ends_with(".aarch64")
+                    || w.ends_with(".i686")
+                    || w.contains(".el")
+                    || w.contains(".fc"))
+        })
+}
+
+/// Sysfs and procfs values (`/sys/class/dmi/id/bios_version`, `/proc/meminfo`)
+/// are hardware and kernel state, whatever their name says: a BIOS version is
+/// not a component version. Mount tables and the kernel's release under them
+/// are read by content or by their own names first.
+fn is_sysfs_or_procfs(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    parts.windows(2).any(|w| match w {
+        [a, b] => {
+            (*a == "sys"
+                && matches!(
+                    *b,
+                    "class" | "devices" | "bus" | "block" | "fs" | "module" | "firmware" | "kernel"
+                ))
+                || (*a == "proc" && *b != "self" && !b.bytes().all(|c| c.is_ascii_digit()))
+        }
+        _ => false,
+    })
+}
+
+/// A kind the file's name suggests, kept only when the content agrees with
+/// it: a name is a hint, never proof.
 fn by_path(path: &str, text: &str) -> Option<ArtifactKind> {
     let name = base_name(path);
-    let lower = path.to_ascii_lowercase();
+    let kind = name_hint(&name, path)?;
     let first = first_lines(text, 1).next().unwrap_or("");
-    let kind = match name.as_str() {
+    let empty = first.is_empty();
+    let agrees = match kind {
+        // Logs must have log lines: a header, a timestamp, or a journald prefix.
+        ArtifactKind::KubeletLog | ArtifactKind::RuntimeLog | ArtifactKind::Dmesg => {
+            empty || has_log_lines(text)
+        }
+        ArtifactKind::Events => {
+            empty || first_lines(text, 3).any(|l| crate::logline::event_row(l).is_some())
+        }
+        ArtifactKind::Packages => {
+            empty || crate::parse::packages::detect(text).is_some() || looks_like_rpm_list(text)
+        }
+        // A dpkg.log is mostly `status` lines: one change in its head is enough.
+        ArtifactKind::PackageHistory => {
+            empty
+                || !crate::parse::package_history::parse(text).is_empty()
+                || is_package_history(text)
+        }
+        ArtifactKind::OsRelease => is_os_release(text) || is_release_line(first),
+        ArtifactKind::Uname | ArtifactKind::KernelCmdline | ArtifactKind::Version => {
+            !crate::parse::versions::parse(text).is_empty()
+        }
+        ArtifactKind::Mountinfo => is_mountinfo(text),
+        ArtifactKind::Mounts => empty || first.contains(" on ") && first.contains(" type "),
+        ArtifactKind::Hostname => is_hostname(text),
+        _ => true,
+    };
+    if agrees {
+        return Some(kind);
+    }
+    // `proc/sys/kernel/osrelease` holds the kernel's release, not os-release.
+    if kind == ArtifactKind::OsRelease && !crate::parse::versions::parse(text).is_empty() {
+        return Some(ArtifactKind::Uname);
+    }
+    None
+}
+
+/// What a file's name says it is.
+fn name_hint(name: &str, path: &str) -> Option<ArtifactKind> {
+    let lower = path.to_ascii_lowercase();
+    Some(match name {
         "mountinfo" => ArtifactKind::Mountinfo,
         "mounts" | "mount" | "mount.txt" | "mount_-l" | "mount-l.txt" => ArtifactKind::Mounts,
-        "os-release" | "osrelease" | "os_release" | "redhat-release" | "lsb-release" => {
-            ArtifactKind::OsRelease
-        }
+        "os-release" | "osrelease" | "os_release" | "redhat-release" | "lsb-release"
+        | "centos-release" => ArtifactKind::OsRelease,
         "hostname" | "hostname.txt" => ArtifactKind::Hostname,
-        "uname" | "uname_-a" | "uname.txt" | "uname-a.txt" => ArtifactKind::Uname,
-        "dmesg" | "dmesg_-t" | "dmesg.txt" | "journalctl-dmesg.txt" => ArtifactKind::Dmesg,
+        "uname" | "uname_-a" | "uname.txt" | "uname-a.txt" | "uname_-r" => ArtifactKind::Uname,
+        "cmdline" | "proc_cmdline" => ArtifactKind::KernelCmdline,
+        _ if is_sysfs_or_procfs(path) => ArtifactKind::Config,
+        "dmesg" | "dmesg_-t" | "dmesg.txt" | "journalctl-dmesg.txt" | "dmesg_-t_-t" => {
+            ArtifactKind::Dmesg
+        }
         "df" | "df.txt" | "df_-h" | "df_-al_-x_autofs" => ArtifactKind::Df,
         "installed-rpms" | "installed-debs" | "packages-rpm" | "packages-dpkg" => {
             ArtifactKind::Packages
         }
-        "pacman.log" | "history.log" | "dnf.log" | "yum.log" | "dpkg.log" => {
+        "pacman.log" | "history.log" | "dnf.log" | "dnf.rpm.log" | "yum.log" | "dpkg.log" => {
             ArtifactKind::PackageHistory
         }
         "kata-env" | "kata-env.txt" | "version.txt" | "versions" | "version" => {
@@ -234,7 +657,7 @@ fn by_path(path: &str, text: &str) -> Option<ArtifactKind> {
         }
         _ => {
             let rpm = name.contains("rpm") && name.contains("-qa");
-            let dpkg = name.contains("dpkg") && name.contains("-l");
+            let dpkg = name.contains("dpkg") && (name.contains("-l") || name.contains("-w"));
             let pacman = name.starts_with("pacman") && name.contains("-q");
             let apk = name.contains("apk") && name.contains("info");
             if rpm || dpkg || pacman || apk {
@@ -262,6 +685,7 @@ fn by_path(path: &str, text: &str) -> Option<ArtifactKind> {
                 || name.ends_with(".conf")
                 || name.ends_with(".yaml")
                 || name.ends_with(".yml")
+                || name.ends_with(".json")
             {
                 ArtifactKind::Config
             } else if name.contains("version") {
@@ -270,38 +694,40 @@ fn by_path(path: &str, text: &str) -> Option<ArtifactKind> {
                 return None;
             }
         }
-    };
-    // A package list named by the command that wrote it still has to look like one.
-    if kind == ArtifactKind::Packages && first.is_empty() {
-        return Some(ArtifactKind::Packages);
-    }
-    Some(kind)
+    })
 }
 
-/// A package manager's log whatever its name (`pacman-log.txt` from a
-/// troubleshoot run-host collector): most of its first lines are changes.
-fn is_package_history(text: &str) -> bool {
+/// Whether some of the first lines open a log entry (klog, logrus, RFC 3339 or
+/// syslog time, journald prefix, dmesg stamp): what a file named like a log must have.
+fn has_log_lines(text: &str) -> bool {
     let lines: Vec<&str> = first_lines(text, 20).collect();
-    let changes = crate::parse::package_history::parse(&lines.join("\n")).len();
-    let alpm = lines.iter().filter(|l| l.contains("] [ALPM] ")).count();
-    let apt = lines.iter().any(|l| l.starts_with("Start-Date: "));
-    !lines.is_empty() && (changes * 2 >= lines.len() || alpm * 2 >= lines.len() || apt)
-}
-
-/// Text that looks like a package list whatever its name: `name-version-release.arch` rows.
-pub fn looks_like_rpm_list(text: &str) -> bool {
-    let lines: Vec<&str> = first_lines(text, 20).collect();
-    lines.len() >= 3
-        && lines.iter().all(|l| {
-            let w = l.split_whitespace().next().unwrap_or("");
-            w.matches('-').count() >= 2
-                && (w.ends_with(".x86_64")
-                    || w.ends_with(".noarch")
-                    || w.ends_with(".aarch64")
-                    || w.ends_with(".i686")
-                    || w.contains(".el")
-                    || w.contains(".fc"))
+    let opening = lines
+        .iter()
+        .filter(|l| {
+            let v = crate::logline::split_line(l);
+            v.header || v.host.is_some()
         })
+        .count();
+    // Logs open with a header line or two that are not entries (klog's
+    // `Log file created at:`, journalctl's `-- Logs begin at`).
+    opening > 0 && opening * 3 >= lines.len()
+}
+
+/// `CentOS Linux release 7.9.2009 (Core)` (`/etc/redhat-release`, `/etc/centos-release`).
+fn is_release_line(first: &str) -> bool {
+    first.contains(" release ") && first.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// One host name and nothing else.
+fn is_hostname(text: &str) -> bool {
+    let mut lines = first_lines(text, 2);
+    let first = lines.next().unwrap_or("").trim();
+    lines.next().is_none()
+        && !first.is_empty()
+        && first.len() <= 253
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
@@ -364,7 +790,7 @@ mod tests {
             head.push(b'a');
         }
         head.extend_from_slice("\u{e9}\u{e9}\"}".as_bytes());
-        assert_eq!(classify("x.json", &head), ArtifactKind::OtherLog);
+        assert_eq!(classify("x.json", &head), ArtifactKind::Config);
     }
 
     #[test]

@@ -185,6 +185,7 @@ impl Analyzer {
     pub fn conclude(&self, mut obs: Observations, errors: &Tally, bundle: BundleInfo) -> Report {
         let inventory = std::mem::take(&mut obs.inventory);
         let warnings = std::mem::take(&mut obs.warnings);
+        learn_hosts(&mut obs, errors);
         let layout = layout::resolve(&obs.artifacts);
         let nodes = node_facts::build(&obs, &layout);
         let verdicts = rules::evaluate::evaluate(&self.pack, &obs, &layout, &nodes);
@@ -266,6 +267,22 @@ impl Analyzer {
             read,
             bundle,
         })
+    }
+}
+
+/// Every journald host an artifact's records came from, not only those of its
+/// first lines: the hosts of its rule hits and of its error records.
+fn learn_hosts(obs: &mut Observations, errors: &Tally) {
+    let seen: Vec<(usize, String)> = obs
+        .hits
+        .iter()
+        .filter_map(|h| Some((h.artifact, h.record.host.clone()?)))
+        .chain(errors.hosts().map(|(a, h)| (a, h.to_string())))
+        .collect();
+    for (artifact, host) in seen {
+        if let Some(a) = obs.artifacts.get_mut(artifact) {
+            a.hosts.insert(host);
+        }
     }
 }
 

@@ -254,8 +254,14 @@ fn journald_prefix(line: &str) -> Option<(Timestamp, &str, &str, usize)> {
     let colon = memchr::memchr_iter(b':', after_host.as_bytes())
         .find(|&i| after_host.as_bytes().get(i + 1) == Some(&b' '))?;
     let unit = after_host.get(..colon)?;
-    // `unit[pid]` or `unit`: no spaces allowed, so free text is not taken for a unit.
-    if unit.is_empty() || unit.contains(' ') || host.is_empty() || host.starts_with('[') {
+    // `unit[pid]` or `unit`: no spaces allowed, so free text is not taken for a
+    // unit; a host is a host name (an operator's `2021-08-03T09:24:47Z\tINFO`
+    // line is not journald).
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    if unit.is_empty() || unit.contains(' ') || !host_ok {
         return None;
     }
     let source_start = end + 1;

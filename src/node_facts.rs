@@ -9,16 +9,15 @@ use crate::facts::{
 };
 use crate::layout::Layout;
 
-/// One `NodeFacts` per node of the layout, in its order, then one per node
-/// that only a node list names (a must-gather's Node objects, `kubectl get
-/// nodes`): the NotReady one is often the story.
+/// One `NodeFacts` per node of the layout, in its order (every node the
+/// cluster names is one, files or not: the NotReady one is often the story).
 pub fn build<'a>(obs: &'a Observations, layout: &Layout) -> Vec<NodeFacts<'a>> {
     let statuses: Vec<(&NodeStatus, &str)> = obs
         .artifacts
         .iter()
         .flat_map(|a| a.nodes.iter().map(move |s| (s, a.path.as_str())))
         .collect();
-    let mut nodes: Vec<NodeFacts<'a>> = layout
+    layout
         .nodes
         .iter()
         .map(|n| {
@@ -33,6 +32,33 @@ pub fn build<'a>(obs: &'a Observations, layout: &Layout) -> Vec<NodeFacts<'a>> {
                     add_artifact(&mut f, a);
                 }
             }
+            // The os-release file is the one the others are generated from: it
+            // wins over a release line (`/etc/centos-release`) of the same node.
+            let os_files = || n.artifacts.iter().filter_map(|&i| obs.artifacts.get(i));
+            let full = os_files().find(|a| {
+                let name = a.path.rsplit('/').next().unwrap_or_default();
+                a.os.is_some() && matches!(name, "os-release" | "osrelease")
+            });
+            if let Some(a) = full.or_else(|| os_files().find(|a| a.os.is_some())) {
+                f.os = a.os.as_ref().and_then(os_name).map(|value| Sourced {
+                    value,
+                    artifact: a.path.clone(),
+                });
+            }
+            // A journal of several hosts is each of its hosts' log too.
+            for (i, a) in obs.artifacts.iter().enumerate() {
+                let shared = layout.node_of.get(i).is_some_and(Option::is_none)
+                    && matches!(
+                        a.kind,
+                        Some(ArtifactKind::KubeletLog | ArtifactKind::RuntimeLog)
+                    )
+                    && a.hosts
+                        .iter()
+                        .any(|h| layout.node_for_host(h).is_some_and(|x| x.name == n.name));
+                if shared {
+                    f.logs.push(a.path.clone());
+                }
+            }
             f.status = statuses
                 .iter()
                 .find(|(s, _)| s.name == n.name && !s.is_ready())
@@ -44,25 +70,7 @@ pub fn build<'a>(obs: &'a Observations, layout: &Layout) -> Vec<NodeFacts<'a>> {
             }
             f
         })
-        .collect();
-    let mut listed: Vec<(&NodeStatus, &str)> = statuses
-        .iter()
-        .copied()
-        .filter(|(s, _)| layout.node_for_host(&s.name).is_none())
-        .collect();
-    listed.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-    listed.dedup_by(|a, b| a.0.name == b.0.name);
-    for (s, path) in listed {
-        let mut f = NodeFacts {
-            name: s.name.clone(),
-            named_by: "node list".to_string(),
-            status: (!s.is_ready()).then(|| s.status.clone()),
-            ..NodeFacts::default()
-        };
-        fill_from_status(&mut f, s, path);
-        nodes.push(f);
-    }
-    nodes
+        .collect()
 }
 
 /// What one of the node's own artifacts adds.
@@ -99,20 +107,6 @@ fn add_artifact<'a>(f: &mut NodeFacts<'a>, a: &'a crate::facts::ArtifactFacts) {
         Some(ArtifactKind::KubeletLog | ArtifactKind::RuntimeLog) => f.logs.push(a.path.clone()),
         _ => {}
     }
-    if let Some(os) = &a.os {
-        let name = os
-            .pretty_name
-            .clone()
-            .or_else(|| match (&os.id, &os.version_id) {
-                (Some(id), Some(v)) => Some(format!("{id} {v}")),
-                (Some(id), None) => Some(id.clone()),
-                _ => None,
-            });
-        // The first os-release decides, even one that names nothing.
-        if f.os.is_none() {
-            keep_first(&mut f.os, name, &a.path);
-        }
-    }
     for v in &a.versions {
         match v.component.as_str() {
             "kernel" => keep_first(&mut f.kernel, Some(v.version.clone()), &a.path),
@@ -127,6 +121,17 @@ fn add_artifact<'a>(f: &mut NodeFacts<'a>, a: &'a crate::facts::ArtifactFacts) {
     }
     f.versions
         .extend(a.versions.iter().map(|v| (v, a.path.clone())));
+}
+
+/// How an os-release names the OS: its PRETTY_NAME, or its ID and version.
+fn os_name(os: &crate::facts::OsRelease) -> Option<String> {
+    os.pretty_name
+        .clone()
+        .or_else(|| match (&os.id, &os.version_id) {
+            (Some(id), Some(v)) => Some(format!("{id} {v}")),
+            (Some(id), None) => Some(id.clone()),
+            _ => None,
+        })
 }
 
 /// A node list's `status.nodeInfo` for what the node's own files did not say.

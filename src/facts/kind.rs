@@ -14,12 +14,18 @@ pub enum ArtifactKind {
     PodJson,
     PodList,
     NodeList,
+    /// `kubectl describe node`.
+    NodeDescribe,
+    /// `kubectl get volumeattachments`, a VolumeAttachmentList.
+    VolumeAttachments,
     Mountinfo,
     Mounts,
     Packages,
     PackageHistory,
     OsRelease,
     Uname,
+    /// The kernel command line (`/proc/cmdline`): the booted kernel's release.
+    KernelCmdline,
     Dmesg,
     Df,
     Version,
@@ -39,12 +45,15 @@ impl ArtifactKind {
             ArtifactKind::PodJson => "pod-json",
             ArtifactKind::PodList => "pod-list",
             ArtifactKind::NodeList => "node-list",
+            ArtifactKind::NodeDescribe => "node-describe",
+            ArtifactKind::VolumeAttachments => "volume-attachments",
             ArtifactKind::Mountinfo => "mountinfo",
             ArtifactKind::Mounts => "mounts",
             ArtifactKind::Packages => "packages",
             ArtifactKind::PackageHistory => "package-history",
             ArtifactKind::OsRelease => "os-release",
             ArtifactKind::Uname => "uname",
+            ArtifactKind::KernelCmdline => "kernel-cmdline",
             ArtifactKind::Dmesg => "dmesg",
             ArtifactKind::Df => "df",
             ArtifactKind::Version => "version",
@@ -65,12 +74,15 @@ impl ArtifactKind {
                 | ArtifactKind::PodJson
                 | ArtifactKind::PodList
                 | ArtifactKind::NodeList
+                | ArtifactKind::NodeDescribe
+                | ArtifactKind::VolumeAttachments
                 | ArtifactKind::Mountinfo
                 | ArtifactKind::Mounts
                 | ArtifactKind::Packages
                 | ArtifactKind::PackageHistory
                 | ArtifactKind::OsRelease
                 | ArtifactKind::Uname
+                | ArtifactKind::KernelCmdline
                 | ArtifactKind::Df
                 | ArtifactKind::Version
                 | ArtifactKind::Hostname
@@ -90,6 +102,7 @@ impl ArtifactKind {
                 | ArtifactKind::PackageHistory
                 | ArtifactKind::OsRelease
                 | ArtifactKind::Uname
+                | ArtifactKind::KernelCmdline
                 | ArtifactKind::Dmesg
                 | ArtifactKind::Df
                 | ArtifactKind::Hostname
@@ -105,6 +118,8 @@ impl ArtifactKind {
                 | ArtifactKind::PodJson
                 | ArtifactKind::PodList
                 | ArtifactKind::NodeList
+                | ArtifactKind::NodeDescribe
+                | ArtifactKind::VolumeAttachments
         )
     }
 
@@ -118,7 +133,9 @@ impl ArtifactKind {
                 | ArtifactKind::Packages
                 | ArtifactKind::OsRelease
                 | ArtifactKind::Uname
+                | ArtifactKind::KernelCmdline
                 | ArtifactKind::Hostname
+                | ArtifactKind::VolumeAttachments
         )
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::artifact::{
     Event, MountEntry, NodeStatus, OsRelease, Package, PackageChange, PodFacts, VersionFact,
+    VolumeAttachment,
 };
 use super::kind::ArtifactKind;
 use crate::records::Record;
@@ -44,12 +45,16 @@ pub struct ArtifactFacts {
     pub pods: Vec<PodFacts>,
     pub events: Vec<Event>,
     pub nodes: Vec<NodeStatus>,
+    pub attachments: Vec<VolumeAttachment>,
     pub versions: Vec<VersionFact>,
     pub hostname: Option<String>,
     /// journald host fields seen in the first lines.
     pub hosts: BTreeSet<String>,
     /// Node names the kubelet states for itself (registration lines).
     pub node_names: BTreeSet<String>,
+    /// journald host -> the node name the kubelet on that host registered:
+    /// a short host name's FQDN, in a journal of several hosts.
+    pub registrations: BTreeMap<String, String>,
     /// A year seen in a full date, for timestamps that carry none.
     pub year: Option<u16>,
     /// The content is nothing but a relative path: a symbolic link that a

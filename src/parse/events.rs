@@ -39,6 +39,8 @@ pub fn parse_json(text: &str) -> Result<Vec<Event>, String> {
         Value::Array(a) => a.iter().collect(),
         Value::Object(o) => match o.get("items") {
             Some(Value::Array(a)) => a.iter().collect(),
+            // An empty list prints `items: null` (troubleshoot, kube-node-lease).
+            Some(Value::Null) => Vec::new(),
             Some(_) => return Err("events JSON: `items` is not an array".to_string()),
             None if o.contains_key("reason") || o.contains_key("involvedObject") => vec![&root],
             None => return Err("events JSON: neither an EventList nor an Event".to_string()),
@@ -80,14 +82,12 @@ fn event_from_json(v: &Value) -> Option<Event> {
         str_at(v, &["reportingComponent"]).or_else(|| str_at(v, &["reportingController"]));
     let instance = str_at(v, &["reportingInstance"]);
     let source = component.or(reporting).map(str::to_string);
-    // reportingInstance names a node only when the kubelet reported the event;
-    // for the scheduler it is `default-scheduler-<leader host>`, which is not
-    // the node the pod runs on.
+    // The reporting host or instance names a node only when an agent that runs
+    // on the node reported the event: for the scheduler it is
+    // `default-scheduler-<leader host>`, for an aggregated apiserver its pod.
     let node = host
-        .or_else(|| {
-            let from_kubelet = source.as_deref() == Some("kubelet");
-            instance.filter(|_| from_kubelet)
-        })
+        .or(instance)
+        .filter(|_| source.as_deref().is_some_and(node_agent))
         .map(str::to_string);
     let count = v
         .get("count")
@@ -263,8 +263,16 @@ fn split_age(cell: &str) -> (String, Option<u64>) {
     (cell.to_string(), None)
 }
 
+/// Components that run on a node and report events with its name as their host.
+fn node_agent(component: &str) -> bool {
+    matches!(
+        component,
+        "kubelet" | "node-problem-detector" | "kernel-monitor" | "systemd-monitor"
+    )
+}
+
 /// `kubelet, k8s-node-7` (old kubectl), `{kubelet k8s-node-7}` (older still) or
-/// just `kubelet` → (component, node).
+/// just `kubelet` → (component, node); the host is a node only for a node agent.
 fn split_source(cell: &str) -> (Option<String>, Option<String>) {
     let inner = cell
         .trim()
@@ -275,7 +283,10 @@ fn split_source(cell: &str) -> (Option<String>, Option<String>) {
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|p| !p.is_empty());
     let component = parts.next().map(str::to_string);
-    let node = parts.next().map(str::to_string);
+    let node = parts
+        .next()
+        .filter(|_| component.as_deref().is_some_and(node_agent))
+        .map(str::to_string);
     (component, node)
 }
 

@@ -6,9 +6,11 @@
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+pub mod attachments;
 pub mod describe;
 pub mod events;
 pub mod mountinfo;
+pub mod node_describe;
 pub mod nodes;
 pub mod os_release;
 pub mod package_history;

@@ -3,16 +3,19 @@
 //! Bundles name these files arbitrarily (`installed-rpms`, `packages-dpkg`,
 //! `rpm-qa.txt`, a sos command name ...), so the format is told by content:
 //! `rpm -qa` (optionally with the sos install-date column), `dpkg -l`,
-//! `/var/lib/dpkg/status`, `apt list --installed`, `pacman -Q`/`-Qi`, and
-//! `apk info -v`/`apk list -I`. Every row keeps its 1-based line so a finding
-//! can quote the line that proved a package present or absent.
+//! `dpkg-query -W` (`name<TAB>version`), `/var/lib/dpkg/status`,
+//! `apt list --installed`, `pacman -Q`/`-Qi`, `apk info -v`/`apk list -I`,
+//! and `snap list` (microk8s and other snaps). Every row keeps its 1-based
+//! line so a finding can quote the line that proved a package present or
+//! absent.
 //!
 //! Nothing here panics on odd input: a line that does not fit the detected
 //! format is skipped, because real lists carry stray warnings and tails cut
 //! mid-line by `sos --log-size`.
 //!
-//! Over 900 lines: about 650 of readers for seven list formats, and their tests
-//! on real lists of each; one file, since format detection decides between them.
+//! Over 1200 lines: about 750 of readers for nine list formats, and their
+//! tests on real lists of each; one file, since format detection decides
+//! between them.
 
 use crate::facts::{Package, PackageManager};
 
@@ -42,20 +45,27 @@ const DEB_ARCHES: &[&str] = &[
 enum Format {
     Rpm,
     DpkgList,
+    /// `dpkg-query -W`: `name[:arch]<TAB>version` per line.
+    DpkgQuery,
     DpkgStatus,
     AptList,
     PacmanQ,
     PacmanQi,
     Apk,
+    /// `snap list [--all]`, with its `Name  Version  Rev ...` header.
+    Snap,
 }
 
 impl Format {
     fn manager(self) -> PackageManager {
         match self {
             Format::Rpm => PackageManager::Rpm,
-            Format::DpkgList | Format::DpkgStatus | Format::AptList => PackageManager::Dpkg,
+            Format::DpkgList | Format::DpkgQuery | Format::DpkgStatus | Format::AptList => {
+                PackageManager::Dpkg
+            }
             Format::PacmanQ | Format::PacmanQi => PackageManager::Pacman,
             Format::Apk => PackageManager::Apk,
+            Format::Snap => PackageManager::Snap,
         }
     }
 }
@@ -70,6 +80,7 @@ pub fn parse(text: &str) -> Vec<Package> {
     match detect_format(text) {
         Some(Format::DpkgStatus) => parse_dpkg_status(text),
         Some(Format::PacmanQi) => parse_pacman_qi(text),
+        Some(Format::Snap) => parse_snap(text),
         Some(format) => {
             let layout = dpkg_layout(text);
             numbered_lines(text)
@@ -121,6 +132,11 @@ fn detect_format(text: &str) -> Option<Format> {
         return None;
     }
 
+    // `snap list` is told by its header, which no other list prints.
+    if sample.first().is_some_and(|l| snap_header(l).is_some()) {
+        return (!parse_snap(text).is_empty()).then_some(Format::Snap);
+    }
+
     // Stanza formats first: their lines are `Key: value`, which no line format accepts.
     if let Some(format) = detect_stanzas(&sample) {
         return Some(format);
@@ -129,6 +145,7 @@ fn detect_format(text: &str) -> Option<Format> {
     let layout = dpkg_layout(text);
     let candidates = [
         Format::DpkgList,
+        Format::DpkgQuery,
         Format::AptList,
         Format::Rpm,
         Format::Apk,
@@ -145,6 +162,15 @@ fn detect_format(text: &str) -> Option<Format> {
         // arch-less `a-1-2` tokens is more likely hostnames or image tags.
         if format == Format::Rpm && parsed.iter().all(|p| p.arch.is_none()) {
             continue;
+        }
+        // Two tab-separated columns are common (hosts files, TSV exports):
+        // take them for `dpkg-query -W` only when most versions look like
+        // Debian versions do, dotted.
+        if format == Format::DpkgQuery {
+            let dotted = parsed.iter().filter(|p| p.version.contains('.')).count();
+            if dotted * 2 < matched {
+                continue;
+            }
         }
         if share_ok(matched, sample.len()) && best.is_none_or(|(_, m)| matched > m) {
             best = Some((format, matched));
@@ -221,11 +247,12 @@ fn parse_line(format: Format, line: &str, n: u64, layout: DpkgLayout) -> Option<
     match format {
         Format::Rpm => parse_rpm_line(line, n),
         Format::DpkgList => parse_dpkg_row(line, n, layout),
+        Format::DpkgQuery => parse_dpkg_query_line(line, n),
         Format::AptList => parse_apt_line(line, n),
         Format::PacmanQ => parse_pacman_q_line(line, n),
         Format::Apk => parse_apk_line(line, n),
-        // Stanza formats are parsed whole, never line by line.
-        Format::DpkgStatus | Format::PacmanQi => None,
+        // Stanza and header formats are parsed whole, never line by line.
+        Format::DpkgStatus | Format::PacmanQi | Format::Snap => None,
     }
 }
 
@@ -385,6 +412,57 @@ fn parse_dpkg_row(line: &str, n: u64, layout: DpkgLayout) -> Option<Package> {
         version,
         arch,
         installed,
+        n,
+    ))
+}
+
+// ---------------------------------------------------------------- dpkg-query -W
+
+/// Debian package names: lowercase letters, digits, `+ - .`, starting with a
+/// letter or digit (Policy 5.6.1; uppercase is tolerated, old archives had it).
+fn is_deb_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
+}
+
+/// `[epoch:]upstream[-revision]`: the upstream part starts with a digit
+/// (Policy 5.6.12), which keeps words and paths from passing as versions.
+fn is_deb_version(s: &str) -> bool {
+    let upstream = match s.split_once(':') {
+        Some((e, rest)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => rest,
+        Some(_) => return false,
+        None => s,
+    };
+    upstream.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '~' | ':'))
+}
+
+/// `dpkg-query -W`'s default `${binary:Package}\t${Version}`. A known but
+/// removed package prints an empty version: kept, as not installed. Ubuntu
+/// image manifests, written the same way, list snaps as `snap:<name>\t<rev>`:
+/// those are revisions, not Debian versions, and are skipped.
+fn parse_dpkg_query_line(line: &str, n: u64) -> Option<Package> {
+    let (full_name, version) = line.split_once('\t')?;
+    if version.contains(['\t', ' ']) || full_name.starts_with("snap:") {
+        return None;
+    }
+    let (name, arch) = match full_name.split_once(':') {
+        Some((name, arch)) => (name, Some(arch)),
+        None => (full_name, None),
+    };
+    let arch_ok = arch
+        .is_none_or(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    if !is_deb_name(name) || !arch_ok || !(version.is_empty() || is_deb_version(version)) {
+        return None;
+    }
+    Some(package(
+        PackageManager::Dpkg,
+        name,
+        version.to_string(),
+        arch,
+        !version.is_empty(),
         n,
     ))
 }
@@ -657,6 +735,70 @@ fn parse_apk_line(line: &str, n: u64) -> Option<Package> {
     }
 }
 
+// ---------------------------------------------------------------- snap list
+
+/// Column count of a `snap list` header (`Name Version Rev Tracking Publisher
+/// Notes`, or `Name Version Rev Developer Notes` from snapd before 2.36), and
+/// the index of its Notes column.
+fn snap_header(line: &str) -> Option<(usize, Option<usize>)> {
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    if cells.get(..3) != Some(&["Name", "Version", "Rev"][..]) {
+        return None;
+    }
+    Some((cells.len(), cells.iter().position(|c| *c == "Notes")))
+}
+
+fn is_snap_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Store revisions are numbers; sideloaded snaps have `x1`, `x2`, ...
+fn is_snap_revision(s: &str) -> bool {
+    let digits = s.strip_prefix('x').unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `snap list` rows under the header. Versions are kept as printed
+/// (`v1.28.3` for microk8s, `16-2.47.1` for core). A revision that `snap list
+/// --all` shows as `disabled` is on disk but not the one running, so it is
+/// reported as not installed.
+fn parse_snap(text: &str) -> Vec<Package> {
+    let mut out = Vec::new();
+    let mut header: Option<(usize, Option<usize>)> = None;
+    for (n, line) in numbered_lines(text) {
+        if let Some(h) = snap_header(line) {
+            header = Some(h);
+            continue;
+        }
+        let Some((columns, notes_at)) = header else {
+            continue;
+        };
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let (Some(name), Some(version), Some(rev)) = (cells.first(), cells.get(1), cells.get(2))
+        else {
+            continue;
+        };
+        if !is_snap_name(name) || !is_snap_revision(rev) || cells.len() > columns {
+            continue;
+        }
+        let disabled = notes_at
+            .filter(|_| cells.len() == columns)
+            .and_then(|k| cells.get(k))
+            .is_some_and(|notes| notes.split(',').any(|note| note == "disabled"));
+        out.push(package(
+            PackageManager::Snap,
+            name,
+            (*version).to_string(),
+            None,
+            !disabled,
+            n,
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -856,6 +998,152 @@ linux-image-5.15.0-97-generic/now 5.15.0-97.107 amd64 [residual-config]\n";
         assert!(!pkgs[2].installed);
     }
 
+    /// `dpkg-query -W` as Ubuntu image manifests record it: the head of
+    /// https://images.maas.io/ephemeral-v3/stable/jammy/amd64/20220718/squashfs.manifest
+    /// as the MAAS image documentation quotes it, plus one `snap:` row of the
+    /// shape such manifests end with (added here; its revision is illustrative).
+    const MAAS_MANIFEST: &str = "adduser\t3.118ubuntu5
+apparmor\t3.0.4-2ubuntu2.1
+apport\t2.20.11-0ubuntu82.1
+apport-symptoms\t0.24
+apt\t2.4.5
+apt-utils\t2.4.5
+base-files\t12ubuntu4.1
+base-passwd\t3.5.52build1
+bash\t5.1-6ubuntu1
+bash-completion\t1:2.11-5ubuntu1
+bc\t1.07.1-3build1
+bcache-tools\t1.0.8-4ubuntu3
+bind9-dnsutils\t1:9.18.1-1ubuntu1.1
+bind9-host\t1:9.18.1-1ubuntu1.1
+bind9-libs:amd64\t1:9.18.1-1ubuntu1.1
+binutils\t2.38-3ubuntu1
+snap:lxd\t22923
+";
+
+    #[test]
+    fn dpkg_query_w_rows() {
+        assert_eq!(detect(MAAS_MANIFEST), Some(PackageManager::Dpkg));
+        let pkgs = parse(MAAS_MANIFEST);
+        assert_eq!(pkgs.len(), 16, "every row but the snap");
+        assert_eq!(
+            (
+                pkgs[0].name.as_str(),
+                pkgs[0].version.as_str(),
+                pkgs[0].line
+            ),
+            ("adduser", "3.118ubuntu5", 1)
+        );
+        assert!(pkgs[0].installed);
+        assert_eq!(pkgs[0].arch, None);
+        let libs = &pkgs[14];
+        assert_eq!(
+            (
+                libs.name.as_str(),
+                libs.arch.as_deref(),
+                libs.version.as_str()
+            ),
+            ("bind9-libs", Some("amd64"), "1:9.18.1-1ubuntu1.1")
+        );
+        assert_eq!(pkgs[9].version, "1:2.11-5ubuntu1");
+        // The rows vuls' Debian scanner tests on,
+        // https://github.com/future-architect/vuls (scan/debian_test.go,
+        // TestParseScannedPackagesLineDebian), and a known package that is not
+        // installed, which `dpkg-query -W` prints with an empty version.
+        let vuls = "base-passwd\t3.5.33\nbzip2\t1.0.6-5\nadduser\t3.113+nmu3ubuntu3\nbsdutils\t1:2.20.1-5.1ubuntu20.4\nca-certificates\t20141019ubuntu0.14.04.1\nnfs-kernel-server\t\n";
+        let pkgs = parse(vuls);
+        assert_eq!(pkgs.len(), 6);
+        assert_eq!(pkgs[3].version, "1:2.20.1-5.1ubuntu20.4");
+        assert_eq!(pkgs[4].version, "20141019ubuntu0.14.04.1");
+        assert!(!pkgs[5].installed);
+        assert_eq!(pkgs[5].version, "");
+    }
+
+    #[test]
+    fn two_tab_columns_that_are_not_dpkg_query() {
+        // /etc/hosts, a TSV of words, interface MTUs, /proc/cpuinfo.
+        assert_eq!(
+            detect("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"),
+            None
+        );
+        assert_eq!(detect("name\tvalue\nfoo\tbar\n"), None);
+        assert_eq!(detect("eth0\t1500\nlo\t65536\n"), None);
+        assert_eq!(
+            detect("processor\t: 0\nvendor_id\t: GenuineIntel\ncpu MHz\t\t: 2400.000\n"),
+            None
+        );
+        // Only names with an empty version: nothing says these are packages.
+        assert_eq!(detect("nfs-common\t\nrpcbind\t\n"), None);
+        // `pacman -Q` is space-separated and stays pacman.
+        assert_eq!(
+            detect("zstd 1.5.6-1\nlinux 6.9.7.arch1-1\n"),
+            Some(PackageManager::Pacman)
+        );
+    }
+
+    #[test]
+    fn snap_list() {
+        // https://snapcraft.io/docs/revisions
+        let docs = "Name         Version  Rev    Tracking       Publisher             Notes
+alacritty    0.8.0    46     latest/stable  snapcrafters\u{272a}         classic
+blender      3.5.0    3486   latest/stable  blenderfoundation\u{2713}    classic
+chromium     112.0    2424   latest/stable  canonical\u{2713}            -
+ffmpeg       4.3.1    1286   latest/stable  snapcrafters\u{272a}         -
+";
+        assert_eq!(detect(docs), Some(PackageManager::Snap));
+        let pkgs = parse(docs);
+        assert_eq!(pkgs.len(), 4);
+        assert_eq!(
+            (
+                pkgs[1].name.as_str(),
+                pkgs[1].version.as_str(),
+                pkgs[1].line
+            ),
+            ("blender", "3.5.0", 3)
+        );
+        assert!(pkgs
+            .iter()
+            .all(|p| p.installed && p.manager == PackageManager::Snap));
+        // microk8s on a Mac's multipass VM,
+        // https://github.com/canonical/microk8s/issues/1679: versions as printed.
+        let microk8s = "Name      Version    Rev    Tracking       Publisher   Notes
+core      16-2.47.1  10185  latest/stable  canonical\u{2713}  core
+microk8s  v1.19.0    1668   latest/stable  canonical\u{2713}  classic
+";
+        let pkgs = parse(microk8s);
+        assert_eq!(
+            pkgs.iter()
+                .map(|p| (p.name.as_str(), p.version.as_str()))
+                .collect::<Vec<_>>(),
+            vec![("core", "16-2.47.1"), ("microk8s", "v1.19.0")]
+        );
+        // `snap list --all` also lists the previous revision with `disabled`
+        // in Notes (a row of that shape added to the sample).
+        let all = format!("{microk8s}microk8s  v1.18.9    1609   latest/stable  canonical\u{2713}  disabled,classic\n");
+        let pkgs = parse(&all);
+        assert_eq!(pkgs.len(), 3);
+        assert!(pkgs[1].installed);
+        assert!(!pkgs[2].installed);
+    }
+
+    #[test]
+    fn snap_near_misses() {
+        // A header and nothing under it, or prose under it, is no list.
+        assert_eq!(
+            detect("Name  Version  Rev  Tracking  Publisher  Notes\n"),
+            None
+        );
+        assert_eq!(
+            detect("Name  Version  Rev  Tracking  Publisher  Notes\nerror: no snaps installed\n"),
+            None
+        );
+        // `snap info` is key: value, not a list.
+        assert_eq!(
+            detect("name:      microk8s\nsummary:   Kubernetes for workstations and appliances\npublisher: Canonical\u{2713}\n"),
+            None
+        );
+    }
+
     #[test]
     fn pacman_q_and_qi() {
         let text = "util-linux 2.41-4\nutil-linux-libs 2.41-4\nlinux 6.9.7.arch1-1\nzstd 1.5.6-1\n";
@@ -1029,6 +1317,8 @@ E0203 10:11:13.000000    1234 nestedpendingoperations.go:301] Operation for \"{v
             "Name  : a\nVersion : 1-1\n",
             "util-linux-2.40.1-r1 x86_64 {util-linux} (GPL-3.0-or-later) [installed]\n",
             "nfs-common/jammy-updates,now 1:2.6.1-1ubuntu1.2 amd64 [installed,automatic]\n",
+            MAAS_MANIFEST,
+            "Name      Version    Rev    Tracking       Publisher   Notes\nmicrok8s  v1.19.0    1668   latest/stable  canonical\u{2713}  disabled,classic\n",
         ];
         let mut inputs = garbage_inputs();
         for s in samples {

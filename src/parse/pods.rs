@@ -161,10 +161,14 @@ fn pod_from_json(p: &Value) -> PodFacts {
                 .collect()
         })
         .unwrap_or_default();
+    // A pod summary (must-gather's per-node `pods_info.json`) keeps its
+    // identity at the top rather than under metadata and spec.
     PodFacts {
-        name: s(p, &["metadata", "name"]).unwrap_or_default(),
-        namespace: s(p, &["metadata", "namespace"]),
-        node: s(p, &["spec", "nodeName"]),
+        name: s(p, &["metadata", "name"])
+            .or_else(|| s(p, &["name"]))
+            .unwrap_or_default(),
+        namespace: s(p, &["metadata", "namespace"]).or_else(|| s(p, &["namespace"])),
+        node: s(p, &["spec", "nodeName"]).or_else(|| s(p, &["nodeName"])),
         uid: s(p, &["metadata", "uid"]),
         phase: s(p, &["status", "phase"]),
         start_time: s(p, &["status", "startTime"]),
@@ -182,7 +186,15 @@ pub fn parse_json(text: &str) -> Result<Vec<PodFacts>, String> {
     let items = match (&v, v.get("items")) {
         (_, Some(Value::Array(items))) => items.iter().collect(),
         (Value::Array(items), _) => items.iter().collect(),
-        (Value::Object(_), _) if v.get("kind").and_then(Value::as_str) == Some("Pod") => vec![&v],
+        // One Pod, with its `kind` or without (troubleshoot's run-pod collector).
+        (Value::Object(_), _)
+            if v.get("kind").and_then(Value::as_str) == Some("Pod")
+                || v.get("kind").is_none()
+                    && v.get("metadata").is_some()
+                    && v.get("spec").is_some() =>
+        {
+            vec![&v]
+        }
         _ => Vec::new(),
     };
     Ok(items

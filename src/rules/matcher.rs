@@ -67,15 +67,20 @@ fn probes() -> Vec<Probe> {
             ],
             r#"MountVolume\.(?:SetUp|MountDevice) succeeded for volume "(?P<volume>[^"]+)"(?:.*?pod "[^"]*" \(UID: "(?P<uid>[^"]+)"\))?"#,
         ),
+        // Only the kubelet's own words about itself name its node: `Attempting
+        // to register node X`, `Successfully registered node X` (klog text or
+        // structured `node="X"`), `Node X was previously registered`. Node
+        // names are lowercase DNS names; "Unable to register node with API
+        // server" names none.
         build(
             PROBE_NODE,
             &[ArtifactKind::KubeletLog],
             &[
-                "register node",
+                "to register node",
                 "registered node",
-                "Node was previously registered",
+                "was previously registered",
             ],
-            r#"(?:[Rr]egister(?:ed)? node|previously registered)"?\s*(?:node=)?"?(?P<node>[A-Za-z0-9][A-Za-z0-9.\-]*)"#,
+            r#"(?:(?:Attempting to register|Successfully registered) node"?(?:\s+node=)?\s*"?(?P<node>[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?)|Node was previously registered"?\s+node="(?P<node_structured>[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?)"|Node (?P<node_text>[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?) was previously registered)"#,
         ),
         build(
             PROBE_VERSION,
@@ -250,7 +255,9 @@ fn error_literals(kind: ArtifactKind) -> &'static [&'static str] {
             "l\":\"error",
             "l\":\"warn",
         ],
-        ArtifactKind::Events | ArtifactKind::PodDescribe => &["Warning "],
+        ArtifactKind::Events | ArtifactKind::PodDescribe | ArtifactKind::NodeDescribe => {
+            &["Warning "]
+        }
         _ => &[],
     }
 }
@@ -318,6 +325,7 @@ impl Matcher {
             ArtifactKind::OtherLog,
             ArtifactKind::Events,
             ArtifactKind::PodDescribe,
+            ArtifactKind::NodeDescribe,
         ]
         .into_iter()
         .filter_map(|k| {
@@ -433,5 +441,49 @@ impl Matcher {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registered(line: &str) -> Option<String> {
+        let probe = probes().into_iter().find(|p| p.name == PROBE_NODE)?;
+        let caps = probe.regex.captures(line)?;
+        ["node", "node_structured", "node_text"]
+            .iter()
+            .find_map(|k| caps.name(k))
+            .map(|m| m.as_str().to_string())
+    }
+
+    /// Lines from the real bundles in `shared/real-bundles`: a Windows kubelet
+    /// 1.17 log (text klog) and OpenShift 4.8 masters' journals (structured klog).
+    #[test]
+    fn the_kubelet_names_its_node_only_in_its_registration_lines() {
+        assert_eq!(
+            registered("I0820 20:28:29.233152    3312 kubelet_node_status.go:75] Successfully registered node e2e-test-ramosalex-windows-node-group-tz6r").as_deref(),
+            Some("e2e-test-ramosalex-windows-node-group-tz6r")
+        );
+        assert_eq!(
+            registered("I0820 20:28:29.118139    3312 kubelet_node_status.go:286] Attempting to register node e2e-test-ramosalex-windows-node-group-tz6r").as_deref(),
+            Some("e2e-test-ramosalex-windows-node-group-tz6r")
+        );
+        assert_eq!(
+            registered(r#"I0803 09:18:03.521637    1354 kubelet_node_status.go:79] "Successfully registered node" node="ip-10-0-195-177.ec2.internal""#).as_deref(),
+            Some("ip-10-0-195-177.ec2.internal")
+        );
+        assert_eq!(
+            registered(r#"I0418 08:40:01.100001    1187 kubelet_node_status.go:111] "Node was previously registered" node="k8sw-prd-04""#).as_deref(),
+            Some("k8sw-prd-04")
+        );
+        // Near-misses: a failure to register names no node.
+        assert_eq!(
+            registered(
+                r#"E0803 09:17:48.276412    1354 kubelet_node_status.go:93] "Unable to register node with API server" err="nodes is forbidden: User \"system:anonymous\" cannot create resource \"nodes\"" node="ip-10-0-195-177.ec2.internal""#
+            ),
+            None
+        );
+        assert_eq!(registered("Unable to register node with API server"), None);
     }
 }

@@ -60,8 +60,14 @@ pub(super) fn learn_from_probe(
 ) {
     match probe {
         PROBE_NODE => {
-            if let Some(n) = m.captures.get("node") {
+            let node = ["node", "node_structured", "node_text"]
+                .iter()
+                .find_map(|k| m.captures.get(*k));
+            if let Some(n) = node {
                 a.node_names.insert(n.clone());
+                if let Some(h) = &record.host {
+                    a.registrations.insert(h.clone(), n.clone());
+                }
             }
         }
         PROBE_MOUNT_OK => {

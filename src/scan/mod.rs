@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 pub use errors::{finish_errors, ErrorBatch};
 
-use crate::classify::classify;
+use crate::classify::{classify_entry, document_kind};
 use crate::facts::{
     ArtifactFacts, ArtifactKind, InventoryEntry, Observations, SignalHit, TextFound,
 };
@@ -94,6 +94,10 @@ struct Current {
     /// Volumes a rule signal reported failing so far in this artifact.
     failed_volumes: BTreeSet<String>,
     truncated: bool,
+    /// Why the entry is not read, when classification says so.
+    skip_note: Option<&'static str>,
+    /// A document with no `kind` in its head: decided once read whole.
+    kindless_document: bool,
 }
 
 /// Consumes the reader's chunks for one bundle.
@@ -170,6 +174,8 @@ impl<'a> Scanner<'a> {
                     done_until: 0,
                     failed_volumes: BTreeSet::new(),
                     truncated: false,
+                    skip_note: None,
+                    kindless_document: false,
                 });
             }
             Chunk::Block(block) => self.block(block),
@@ -187,8 +193,11 @@ impl<'a> Scanner<'a> {
     fn block(&mut self, block: Vec<u8>) {
         let Some(cur) = self.cur.as_mut() else { return };
         if cur.kind.is_none() {
-            let kind = classify(&cur.path, &block);
+            let classified = classify_entry(&cur.path, &block);
+            let kind = classified.kind;
             cur.kind = Some(kind);
+            cur.skip_note = classified.note;
+            cur.kindless_document = classified.kindless_document;
             if let Some(a) = self.obs.artifacts.get_mut(cur.artifact) {
                 a.kind = Some(kind);
                 learn_from_head(a, &block);
@@ -463,12 +472,18 @@ impl<'a> Scanner<'a> {
         if !structured {
             self.scan_buffer(true);
         }
-        let Some(cur) = self.cur.take() else { return };
-        let kind = cur.kind.unwrap_or(ArtifactKind::OtherLog);
+        let Some(mut cur) = self.cur.take() else {
+            return;
+        };
+        let mut kind = cur.kind.unwrap_or(ArtifactKind::OtherLog);
         let bytes = read.or(cur.bytes).unwrap_or(0);
         let mut note = None;
         if kind == ArtifactKind::Skipped {
-            note = Some("binary content: not read as text".to_string());
+            note = Some(
+                cur.skip_note
+                    .unwrap_or("binary content: not read as text")
+                    .to_string(),
+            );
         } else if cur.truncated {
             note = Some(format!(
                 "larger than {MAX_STRUCTURED_BYTES} bytes: not parsed"
@@ -479,7 +494,19 @@ impl<'a> Scanner<'a> {
             ));
         } else if structured {
             let text = String::from_utf8_lossy(&cur.buf).into_owned();
+            // A document with no `kind` (troubleshoot's older bare arrays): its fields say.
+            if cur.kindless_document {
+                if let Some(k) = parse::yaml::document(&text)
+                    .ok()
+                    .as_ref()
+                    .and_then(document_kind)
+                {
+                    kind = k;
+                    cur.kind = Some(k);
+                }
+            }
             if let Some(a) = self.obs.artifacts.get_mut(cur.artifact) {
+                a.kind = Some(kind);
                 a.link_stub = link_stub_target(&a.path, &text);
             }
             let problems = match self.obs.artifacts.get_mut(cur.artifact) {

@@ -312,6 +312,13 @@ impl Tally {
         Some(slot)
     }
 
+    /// The journald hosts each artifact's error records came from: a journal's
+    /// head shows only its first host, and a must-gather journal holds several.
+    pub fn hosts(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.seen()
+            .filter_map(|s| s.host.as_deref().map(|h| (s.artifact, h)))
+    }
+
     /// Records tallied.
     pub fn records(&self) -> u64 {
         self.seen().map(|s| s.count).sum()

@@ -37,7 +37,9 @@ pub fn message_of(kind: ArtifactKind, record_text: &str) -> Option<(Level, Strin
     let (level, msg) = match kind {
         // Describe and get-events output: only Warning rows are error-like; the other
         // lines of a describe (state, conditions, volumes) restate what events say.
-        ArtifactKind::Events | ArtifactKind::PodDescribe => event_message(text)?,
+        ArtifactKind::Events | ArtifactKind::PodDescribe | ArtifactKind::NodeDescribe => {
+            event_message(text)?
+        }
         ArtifactKind::KubeletLog | ArtifactKind::RuntimeLog | ArtifactKind::Dmesg => {
             structured(text, false)?
         }
@@ -52,6 +54,8 @@ pub fn message_of(kind: ArtifactKind, record_text: &str) -> Option<(Level, Strin
         | ArtifactKind::PackageHistory
         | ArtifactKind::OsRelease
         | ArtifactKind::Uname
+        | ArtifactKind::KernelCmdline
+        | ArtifactKind::VolumeAttachments
         | ArtifactKind::Df
         | ArtifactKind::Version
         | ArtifactKind::Hostname

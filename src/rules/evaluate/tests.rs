@@ -98,12 +98,18 @@ struct Bundle {
 }
 
 impl Bundle {
+    /// An artifact at `path`; a kubelet log registers the node its folder is named after.
     fn artifact(&mut self, path: &str, kind: ArtifactKind) -> usize {
-        self.obs.artifacts.push(ArtifactFacts {
+        let mut a = ArtifactFacts {
             path: path.into(),
             kind: Some(kind),
             ..ArtifactFacts::default()
-        });
+        };
+        if kind == ArtifactKind::KubeletLog {
+            let folder = path.rsplit('/').nth(1).unwrap_or_default();
+            a.node_names.insert(folder.to_string());
+        }
+        self.obs.artifacts.push(a);
         self.obs.artifacts.len() - 1
     }
 
