@@ -68,6 +68,18 @@ pub fn build<'a>(obs: &'a Observations, layout: &Layout) -> Vec<NodeFacts<'a>> {
             for (s, path) in statuses.iter().filter(|(s, _)| s.name == n.name) {
                 fill_from_status(&mut f, s, path);
             }
+            // The runtime a pod's container IDs name, when nothing states its version.
+            if f.runtime.is_none() {
+                f.runtime = obs.artifacts.iter().find_map(|a| {
+                    let pod = a.pods.iter().find(|p| {
+                        p.node.as_deref() == Some(n.name.as_str()) && p.runtime.is_some()
+                    })?;
+                    Some(Sourced {
+                        value: pod.runtime.clone()?,
+                        artifact: a.path.clone(),
+                    })
+                });
+            }
             f
         })
         .collect()
@@ -109,9 +121,31 @@ fn add_artifact<'a>(f: &mut NodeFacts<'a>, a: &'a crate::facts::ArtifactFacts) {
     }
     for v in &a.versions {
         match v.component.as_str() {
-            "kernel" => keep_first(&mut f.kernel, Some(v.version.clone()), &a.path),
-            "kubernetes" => keep_first(&mut f.kubernetes, Some(v.version.clone()), &a.path),
+            "kernel" => keep_first(
+                &mut f.conflicts,
+                "kernel",
+                &mut f.kernel,
+                Some(v.version.clone()),
+                &a.path,
+            ),
+            "kubernetes" => keep_first(
+                &mut f.conflicts,
+                "kubernetes",
+                &mut f.kubernetes,
+                Some(v.version.clone()),
+                &a.path,
+            ),
+            // Docker Info's and rpm-ostree's word for the OS, when no os-release says.
+            "os" => keep_first(
+                &mut f.conflicts,
+                "",
+                &mut f.os,
+                Some(v.version.clone()),
+                &a.path,
+            ),
             "containerd" | "docker" | "cri-o" => keep_first(
+                &mut f.conflicts,
+                "runtime",
                 &mut f.runtime,
                 Some(format!("{} {}", v.component, v.version)),
                 &a.path,
@@ -136,19 +170,62 @@ fn os_name(os: &crate::facts::OsRelease) -> Option<String> {
 
 /// A node list's `status.nodeInfo` for what the node's own files did not say.
 fn fill_from_status(f: &mut NodeFacts<'_>, s: &NodeStatus, path: &str) {
-    keep_first(&mut f.os, s.os_image.clone(), path);
-    keep_first(&mut f.kernel, s.kernel.clone(), path);
-    keep_first(&mut f.kubernetes, s.version.clone(), path);
+    keep_first(&mut f.conflicts, "", &mut f.os, s.os_image.clone(), path);
+    keep_first(
+        &mut f.conflicts,
+        "kernel",
+        &mut f.kernel,
+        s.kernel.clone(),
+        path,
+    );
+    keep_first(
+        &mut f.conflicts,
+        "kubernetes",
+        &mut f.kubernetes,
+        s.version.clone(),
+        path,
+    );
     let runtime = s.runtime.as_ref().map(|r| r.replacen("://", " ", 1));
-    keep_first(&mut f.runtime, runtime, path);
+    keep_first(&mut f.conflicts, "runtime", &mut f.runtime, runtime, path);
 }
 
-/// Set `slot` to `value` from `artifact`, unless an earlier source set it.
-fn keep_first(slot: &mut Option<Sourced<String>>, value: Option<String>, artifact: &str) {
-    if slot.is_none() {
-        *slot = value.map(|value| Sourced {
-            value,
-            artifact: artifact.to_string(),
-        });
+/// Set `slot` to `value` from `artifact`, unless an earlier source set it;
+/// a later source that says otherwise (`field` named) is a conflict the
+/// report shows rather than a guess it makes.
+fn keep_first(
+    conflicts: &mut Vec<String>,
+    field: &str,
+    slot: &mut Option<Sourced<String>>,
+    value: Option<String>,
+    artifact: &str,
+) {
+    let Some(value) = value else { return };
+    match slot {
+        None => {
+            *slot = Some(Sourced {
+                value,
+                artifact: artifact.to_string(),
+            })
+        }
+        Some(have) if !field.is_empty() && same_version(&have.value) != same_version(&value) => {
+            let note = format!(
+                "{field}: {} ({}) but {value} ({artifact})",
+                have.value, have.artifact
+            );
+            if !conflicts.contains(&note) {
+                conflicts.push(note);
+            }
+        }
+        Some(_) => {}
+    }
+}
+
+/// A version as compared across sources: `v1.29.4` and `1.29.4` are one,
+/// `cri-o://1.21.2` and `cri-o 1.21.2` too.
+fn same_version(v: &str) -> String {
+    let v = v.trim().to_ascii_lowercase().replace("://", " ");
+    match v.strip_prefix('v') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest.to_string(),
+        _ => v,
     }
 }

@@ -163,6 +163,8 @@ fn crash_loops_in_many_namespaces_are_one_cluster() {
                 line: i as u64 + 1,
                 text: line,
                 timestamp: None,
+                until: None,
+                count: 1,
                 node: Some("node-1"),
                 pod: None,
             },

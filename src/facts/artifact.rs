@@ -115,8 +115,14 @@ pub struct Event {
     pub node: Option<String>,
     pub message: String,
     pub count: u64,
-    /// The age column as printed (`45s (x14 over 13m)` gives `45s`).
+    /// The age column as printed (`45s (x14 over 13m)` gives `45s`), or the
+    /// last time the event was seen (RFC 3339) in JSON and YAML.
     pub age: Option<String>,
+    /// The first time the event was seen (RFC 3339), where the source says.
+    pub first: Option<String>,
+    /// A row of a kubectl table (describe, `get events`): its line is scanned
+    /// as text and makes its own error record. False for JSON and YAML events.
+    pub in_table: bool,
     pub line: u64,
 }
 
@@ -124,6 +130,8 @@ pub struct Event {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PodFacts {
     pub name: String,
+    /// The container runtime its containers' IDs name (`cri-o` of `cri-o://8b9e...`).
+    pub runtime: Option<String>,
     pub namespace: Option<String>,
     pub node: Option<String>,
     pub uid: Option<String>,
@@ -205,5 +213,28 @@ pub struct VolumeAttachment {
     pub attached: Option<bool>,
     /// `status.attachError.message` or `status.detachError.message`.
     pub error: Option<String>,
+    pub line: u64,
+}
+
+/// What the kubelet did with a pod, by its `SyncLoop` line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PodAction {
+    /// The pod was bound to the node (`SyncLoop ADD`).
+    Add,
+    /// The API server asked for the pod to go (`SyncLoop DELETE`).
+    Delete,
+    /// The pod is gone from the node (`SyncLoop REMOVE`).
+    Remove,
+}
+
+/// A pod's `SyncLoop` line in a kubelet log: which pod, what happened, when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PodLifecycle {
+    pub action: PodAction,
+    pub namespace: String,
+    pub name: String,
+    pub uid: Option<String>,
+    pub timestamp: Option<Timestamp>,
     pub line: u64,
 }

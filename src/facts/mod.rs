@@ -19,7 +19,8 @@ mod verdict;
 
 pub use artifact::{
     Action, ContainerMount, ContainerStatus, Event, MountEntry, NodeStatus, OsRelease, Package,
-    PackageChange, PackageManager, PodFacts, PodVolume, VersionFact, VolumeAttachment,
+    PackageChange, PackageManager, PodAction, PodFacts, PodLifecycle, PodVolume, VersionFact,
+    VolumeAttachment,
 };
 pub use kind::ArtifactKind;
 pub use node::{MountTable, NodeFacts, PackageList, Sourced};

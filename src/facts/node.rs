@@ -58,4 +58,6 @@ pub struct NodeFacts<'a> {
     pub logs: Vec<String>,
     /// NotReady / Unknown when a node list says so.
     pub status: Option<String>,
+    /// Where the node's sources disagree (`kubernetes: 1.17.17 (kubelet.log) but v1.18.2 (nodes.json)`).
+    pub conflicts: Vec<String>,
 }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::artifact::{
-    Event, MountEntry, NodeStatus, OsRelease, Package, PackageChange, PodFacts, VersionFact,
-    VolumeAttachment,
+    Event, MountEntry, NodeStatus, OsRelease, Package, PackageChange, PodFacts, PodLifecycle,
+    VersionFact, VolumeAttachment,
 };
 use super::kind::ArtifactKind;
 use crate::records::Record;
@@ -61,6 +61,8 @@ pub struct ArtifactFacts {
     /// copy (git without symlinks, zip, Windows) turned into a small file.
     pub link_stub: Option<String>,
     pub mount_successes: Vec<MountSuccess>,
+    /// The kubelet's `SyncLoop` ADD / DELETE / REMOVE lines, in file order.
+    pub pod_lifecycle: Vec<PodLifecycle>,
 }
 
 /// A record that matched signal `signal` of rule `rule`.

@@ -106,6 +106,10 @@ fn event_from_json(v: &Value) -> Option<Event> {
         .or_else(|| str_at(v, &["eventTime"]))
         .or_else(|| str_at(v, &["firstTimestamp"]))
         .map(str::to_string);
+    let first = str_at(v, &["firstTimestamp"])
+        .or_else(|| str_at(v, &["deprecatedFirstTimestamp"]))
+        .or_else(|| str_at(v, &["eventTime"]))
+        .map(str::to_string);
     let message = str_at(v, &["message"])
         .or_else(|| str_at(v, &["note"]))
         .unwrap_or("");
@@ -119,7 +123,9 @@ fn event_from_json(v: &Value) -> Option<Event> {
         message: message.to_string(),
         count,
         age,
+        first,
         line: 0,
+        in_table: false,
     })
 }
 
@@ -318,6 +324,7 @@ pub(crate) fn parse_row(h: &Header, line: &str, line_no: u64) -> Option<Event> {
     let mut ev = Event {
         count: 1,
         line: line_no,
+        in_table: true,
         ..Event::default()
     };
     let mut kind_cell: Option<String> = None;

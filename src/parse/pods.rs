@@ -163,7 +163,13 @@ fn pod_from_json(p: &Value) -> PodFacts {
         .unwrap_or_default();
     // A pod summary (must-gather's per-node `pods_info.json`) keeps its
     // identity at the top rather than under metadata and spec.
+    let runtime = p
+        .pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find_map(|c| s(c, &["containerID"])))
+        .and_then(|id| id.split_once("://").map(|(rt, _)| rt.to_string()));
     PodFacts {
+        runtime,
         name: s(p, &["metadata", "name"])
             .or_else(|| s(p, &["name"]))
             .unwrap_or_default(),

@@ -67,7 +67,7 @@ pub fn build(parts: Parts<'_>) -> Report {
                 summary: rule.spec.summary.clone(),
                 affected: f.affected.clone(),
                 evidence: evidence(&f.hits, obs, rule, year),
-                occurrences: f.hits.len() as u64,
+                occurrences: f.occurrences,
                 first_seen: f.first_seen.map(|t| t.to_string()),
                 last_seen: f.last_seen.map(|t| t.to_string()),
                 conditions: f.conditions.clone(),
@@ -86,7 +86,7 @@ pub fn build(parts: Parts<'_>) -> Report {
                     title: rule.spec.title.clone(),
                     nodes: d.node.iter().cloned().collect(),
                     reason: d.reason.clone(),
-                    occurrences: d.hits.len() as u64,
+                    occurrences: d.occurrences,
                     conditions: d.conditions.clone(),
                     evidence: evidence(&d.hits, obs, rule, year),
                 })
@@ -146,12 +146,27 @@ fn environment(obs: &Observations, nodes: &[NodeFacts<'_>]) -> Environment {
     for a in &obs.artifacts {
         for v in &a.versions {
             if v.component == "kubernetes" {
-                kubernetes.insert(v.version.clone());
+                kubernetes.insert(kubernetes_version(&v.version));
             }
         }
-        kubernetes.extend(a.nodes.iter().filter_map(|s| s.version.clone()));
+        kubernetes.extend(
+            a.nodes
+                .iter()
+                .filter_map(|s| s.version.as_deref().map(kubernetes_version)),
+        );
     }
     let value = |s: &Option<Sourced<String>>| s.as_ref().map(|s| s.value.clone());
+    let sources = |n: &NodeFacts<'_>| -> BTreeMap<String, String> {
+        [
+            ("os", &n.os),
+            ("kernel", &n.kernel),
+            ("kubernetes", &n.kubernetes),
+            ("runtime", &n.runtime),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.to_string(), v.as_ref()?.artifact.clone())))
+        .collect()
+    };
     Environment {
         nodes: nodes
             .iter()
@@ -160,7 +175,7 @@ fn environment(obs: &Observations, nodes: &[NodeFacts<'_>]) -> Environment {
                 named_by: n.named_by.clone(),
                 os: value(&n.os),
                 kernel: value(&n.kernel),
-                kubernetes: value(&n.kubernetes),
+                kubernetes: n.kubernetes.as_ref().map(|k| kubernetes_version(&k.value)),
                 runtime: value(&n.runtime),
                 package_list: n.packages.as_ref().map(|p| p.artifact.clone()),
                 packages: n
@@ -174,9 +189,22 @@ fn environment(obs: &Observations, nodes: &[NodeFacts<'_>]) -> Environment {
                     .map(|m| m.artifact.clone()),
                 logs: n.logs.clone(),
                 status: n.status.clone(),
+                sources: sources(n),
+                conflicts: n.conflicts.clone(),
             })
             .collect(),
         kubernetes: kubernetes.into_iter().collect(),
+    }
+}
+
+/// A Kubernetes version as the project writes it: `v1.29.4`, whatever the
+/// source dropped (`1.29.4` in a kubelet's structured log).
+fn kubernetes_version(v: &str) -> String {
+    let v = v.trim();
+    if v.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("v{v}")
+    } else {
+        v.to_string()
     }
 }
 

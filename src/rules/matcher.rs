@@ -47,6 +47,7 @@ const LOGS: &[ArtifactKind] = &[
 pub const PROBE_NODE: &str = "node-name";
 pub const PROBE_VERSION: &str = "version";
 pub const PROBE_MOUNT_OK: &str = "mount-succeeded";
+pub const PROBE_POD_LIFECYCLE: &str = "pod-lifecycle";
 
 fn probes() -> Vec<Probe> {
     let build = |name, kinds, literals, re: &str| Probe {
@@ -82,6 +83,21 @@ fn probes() -> Vec<Probe> {
             ],
             r#"(?:(?:Attempting to register|Successfully registered) node"?(?:\s+node=)?\s*"?(?P<node>[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?)|Node was previously registered"?\s+node="(?P<node_structured>[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?)"|Node (?P<node_text>[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?) was previously registered)"#,
         ),
+        // A pod bound to, deleted from or gone from the node: names its
+        // namespace (a UID-only error line does not) and, later, ends its failures.
+        build(
+            PROBE_POD_LIFECYCLE,
+            &[ArtifactKind::KubeletLog],
+            &[
+                "SyncLoop (ADD",
+                "SyncLoop (DELETE",
+                "SyncLoop (REMOVE",
+                "SyncLoop ADD",
+                "SyncLoop DELETE",
+                "SyncLoop REMOVE",
+            ],
+            r#"SyncLoop (?:\((?P<action>ADD|DELETE|REMOVE), "[^"]*"\): "(?P<refs>[^"]*)"|(?P<action_structured>ADD|DELETE|REMOVE)"? source="[^"]*" pods=\[(?P<pods>[^\]]*)\])"#,
+        ),
         build(
             PROBE_VERSION,
             LOGS,
@@ -93,8 +109,10 @@ fn probes() -> Vec<Probe> {
                 "kata-agent version",
                 "katautils",
                 "\"version\":\"",
+                "initialized, version: ",
+                "Docker Info: ",
             ],
-            r#"(?:Kubelet version" kubeletVersion="v?(?P<kubernetes>[0-9][^"\s]*)"|\] Version: v(?P<kubernetes_old>[0-9][^\s"]*)|containerRuntime="(?P<runtime>[a-z\-]+)" version="v?(?P<runtime_version>[0-9][^"\s]*)"|starting containerd.*version=v?"?(?P<containerd>[0-9][^"\s]*)|kata-agent version (?P<kata>[0-9][^\s",]*)|katautils.*version=v?(?P<kata2>[0-9][^\s",]*))"#,
+            r#"(?:Kubelet version" kubeletVersion="v?(?P<kubernetes>[0-9][^"\s]*)"|\] Version: v(?P<kubernetes_old>[0-9][^\s"]*)|containerRuntime="(?P<runtime>[a-z\-]+)" version="v?(?P<runtime_version>[0-9][^"\s]*)"|starting containerd.*version=v?"?(?P<containerd>[0-9][^"\s]*)|kata-agent version (?P<kata>[0-9][^\s",]*)|katautils.*version=v?(?P<kata2>[0-9][^\s",]*)|Container runtime [a-z\-]+ initialized, version: [0-9]|Docker Info: &?\{)"#,
         ),
     ]
 }

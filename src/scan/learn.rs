@@ -2,10 +2,14 @@
 //! year in its first lines, and the captures of the built-in probes (the
 //! kubelet's registration lines, component versions, mount successes).
 
-use crate::facts::{ArtifactFacts, MountSuccess, VersionFact};
+use crate::facts::{
+    ArtifactFacts, ArtifactKind, MountSuccess, PodAction, PodLifecycle, VersionFact,
+};
 use crate::logline::split_line;
 use crate::records::Record;
-use crate::rules::matcher::{SignalMatch, PROBE_MOUNT_OK, PROBE_NODE, PROBE_VERSION};
+use crate::rules::matcher::{
+    SignalMatch, PROBE_MOUNT_OK, PROBE_NODE, PROBE_POD_LIFECYCLE, PROBE_VERSION,
+};
 
 /// Facts visible in the first lines of any text artifact: journald hosts and a year.
 pub(super) fn learn_from_head(a: &mut ArtifactFacts, block: &[u8]) {
@@ -70,6 +74,37 @@ pub(super) fn learn_from_probe(
                 }
             }
         }
+        PROBE_POD_LIFECYCLE => {
+            let action = match m
+                .captures
+                .get("action")
+                .or_else(|| m.captures.get("action_structured"))
+                .map(String::as_str)
+            {
+                Some("ADD") => PodAction::Add,
+                Some("DELETE") => PodAction::Delete,
+                Some("REMOVE") => PodAction::Remove,
+                _ => return,
+            };
+            let refs = m
+                .captures
+                .get("refs")
+                .or_else(|| m.captures.get("pods"))
+                .map(String::as_str)
+                .unwrap_or_default();
+            for r in refs.split(',').map(|r| r.trim().trim_matches('"')) {
+                if let Some((namespace, name, uid)) = pod_reference(r) {
+                    a.pod_lifecycle.push(PodLifecycle {
+                        action,
+                        namespace,
+                        name,
+                        uid,
+                        timestamp: record.timestamp,
+                        line: record.first_line,
+                    });
+                }
+            }
+        }
         PROBE_MOUNT_OK => {
             if let Some(v) = m.captures.get("volume") {
                 a.mount_successes.push(MountSuccess {
@@ -80,30 +115,29 @@ pub(super) fn learn_from_probe(
             }
         }
         PROBE_VERSION => {
-            let pairs = [
-                ("kubernetes", "kubernetes"),
-                ("kubernetes_old", "kubernetes"),
-                ("containerd", "containerd"),
-                ("kata", "kata"),
-                ("kata2", "kata"),
-            ];
-            for (cap, component) in pairs {
-                if let Some(v) = m.captures.get(cap) {
-                    a.versions.push(VersionFact {
-                        component: component.to_string(),
-                        version: v.clone(),
-                        line: record.first_line,
-                    });
-                }
+            // The probe finds the line; the version parser reads it (one
+            // place knows these wordings). A Docker Info struct also states
+            // the node's OS and kernel.
+            let mut facts: Vec<VersionFact> = crate::parse::versions::from_log_line(&record.text)
+                .into_iter()
+                .collect();
+            if record.text.contains("Docker Info:") {
+                facts.extend(crate::parse::versions::parse(&record.text));
             }
-            if let (Some(rt), Some(v)) =
-                (m.captures.get("runtime"), m.captures.get("runtime_version"))
-            {
-                a.versions.push(VersionFact {
-                    component: rt.clone(),
-                    version: v.clone(),
-                    line: record.first_line,
-                });
+            for mut f in facts {
+                // Only the kubelet's own log states the node's Kubernetes
+                // version: a pod's `Version: v4.8.0` is its component's.
+                if f.component == "kubernetes" && a.kind != Some(ArtifactKind::KubeletLog) {
+                    continue;
+                }
+                f.line = record.first_line;
+                if !a
+                    .versions
+                    .iter()
+                    .any(|v| v.component == f.component && v.version == f.version)
+                {
+                    a.versions.push(f);
+                }
             }
         }
         _ => {}
@@ -111,4 +145,18 @@ pub(super) fn learn_from_probe(
     if a.year.is_none() {
         a.year = year_in(&record.text);
     }
+}
+
+/// A pod as the kubelet names it: `namespace/name` (structured logs) or
+/// `name_namespace(uid)` (`format.Pod`).
+fn pod_reference(r: &str) -> Option<(String, String, Option<String>)> {
+    if let Some((ns, name)) = r.split_once('/') {
+        return (!ns.is_empty() && !name.is_empty()).then(|| (ns.into(), name.into(), None));
+    }
+    let (base, uid) = match r.split_once('(') {
+        Some((b, u)) => (b, Some(u.trim_end_matches(')').to_string())),
+        None => (r, None),
+    };
+    let (name, ns) = base.rsplit_once('_')?;
+    (!ns.is_empty() && !name.is_empty()).then(|| (ns.into(), name.into(), uid))
 }

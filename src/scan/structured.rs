@@ -30,7 +30,11 @@ pub(super) fn parse_into(a: &mut ArtifactFacts, kind: ArtifactKind, text: &str) 
             problems = p.len();
         }
         ArtifactKind::OsRelease => a.os = Some(parse::os_release::parse(text)),
-        ArtifactKind::Uname | ArtifactKind::Version => a.versions = parse::versions::parse(text),
+        ArtifactKind::Uname | ArtifactKind::Version | ArtifactKind::KernelCmdline => {
+            a.versions = parse::versions::parse(text)
+        }
+        ArtifactKind::NodeDescribe => a.nodes = parse::node_describe::parse(text),
+        ArtifactKind::VolumeAttachments => a.attachments = parse::attachments::parse(text),
         ArtifactKind::Hostname => {
             a.hostname = text
                 .lines()
@@ -44,7 +48,10 @@ pub(super) fn parse_into(a: &mut ArtifactFacts, kind: ArtifactKind, text: &str) 
             a.events =
                 if t.starts_with('{') || t.starts_with('[') || parse::yaml::looks_like_yaml(t) {
                     match parse::events::parse_json(text) {
-                        Ok(events) => events,
+                        Ok(mut events) => {
+                            locate_event_lines(&mut events, text);
+                            events
+                        }
                         Err(_) => {
                             problems = 1;
                             Vec::new()
@@ -70,6 +77,32 @@ pub(super) fn parse_into(a: &mut ArtifactFacts, kind: ArtifactKind, text: &str) 
         problems = text.lines().count();
     }
     problems
+}
+
+/// The line of each event's message in a JSON or YAML event list (events
+/// appear in file order, one message each), so a rule's hit on that line is
+/// tied to its own event (pod, node, times, count), not to the first event
+/// that says the same words. Left at 0 when the lines do not pair up.
+fn locate_event_lines(events: &mut [crate::facts::Event], text: &str) {
+    let lines: Vec<u64> = (1u64..)
+        .zip(text.lines())
+        .filter(|(_, l)| {
+            let t = l.trim_start();
+            let t = t.strip_prefix("- ").unwrap_or(t);
+            ["\"message\":", "message:", "\"note\":", "note:"]
+                .iter()
+                .any(|k| t.starts_with(k))
+        })
+        .map(|(n, _)| n)
+        .collect();
+    let with_message = events.iter().filter(|e| !e.message.is_empty()).count();
+    if lines.len() != with_message {
+        return;
+    }
+    let mut at = lines.into_iter();
+    for e in events.iter_mut().filter(|e| !e.message.is_empty()) {
+        e.line = at.next().unwrap_or(0);
+    }
 }
 
 /// The bundle path a stub file points at, when its whole content is one relative path.

@@ -70,6 +70,10 @@ pub struct Occurrence<'a> {
     pub line: u64,
     pub text: &'a str,
     pub timestamp: Option<Timestamp>,
+    /// The last time, for an occurrence that stands for several (an event seen `count` times).
+    pub until: Option<Timestamp>,
+    /// How many times it happened (an event's count; 1 for a log record).
+    pub count: u64,
     pub node: Option<&'a str>,
     pub pod: Option<&'a str>,
 }
@@ -388,9 +392,9 @@ impl Clusterer {
         let t = self.templater.template(message);
         let mut acc = Acc {
             level,
-            count: 1,
+            count: occ.count.max(1),
             first: occ.timestamp,
-            last: occ.timestamp,
+            last: occ.until.or(occ.timestamp),
             nodes: BTreeSet::new(),
             pods: BTreeSet::new(),
             benign: is_benign(message),
@@ -542,7 +546,7 @@ pub fn clusters(obs: &Observations, tally: &Tally, layout: &Layout) -> Vec<Clust
         for ev in a
             .events
             .iter()
-            .filter(|e| e.line == 0 && e.kind == "Warning")
+            .filter(|e| !e.in_table && e.kind == "Warning")
         {
             let explained = obs
                 .hits
@@ -557,19 +561,36 @@ pub fn clusters(obs: &Observations, tally: &Tally, layout: &Layout) -> Vec<Clust
                 ev.object.as_deref().unwrap_or(""),
                 ev.message
             );
+            let time = |t: &Option<String>| {
+                t.as_deref()
+                    .and_then(crate::logline::iso_time)
+                    .map(|(t, _)| t)
+            };
+            // Only a Pod is a pod: a Node's or a Deployment's event is not.
+            let pod = ev
+                .object
+                .as_deref()
+                .and_then(|o| o.strip_prefix("pod/"))
+                .map(|name| match &ev.namespace {
+                    Some(ns) => format!("{ns}/{name}"),
+                    None => name.to_string(),
+                });
+            let node = ev
+                .node
+                .as_deref()
+                .map(|n| layout.node_for_host(n).map_or(n, |x| x.name.as_str()));
             clusterer.add(
                 Level::Warning,
                 &ev.message,
                 Occurrence {
                     artifact: &a.path,
-                    line: 0,
+                    line: ev.line,
                     text: &text,
-                    timestamp: None,
-                    node: ev.node.as_deref(),
-                    pod: ev
-                        .object
-                        .as_deref()
-                        .map(|o| o.rsplit('/').next().unwrap_or(o)),
+                    timestamp: time(&ev.first).or_else(|| time(&ev.age)),
+                    until: time(&ev.age),
+                    count: ev.count,
+                    node,
+                    pod: pod.as_deref(),
                 },
             );
         }

@@ -30,6 +30,8 @@ fn occ<'a>(
         line,
         text,
         timestamp: ts.and_then(|t| crate::logline::iso_time(t).map(|(t, _)| t)),
+        until: None,
+        count: 1,
         node: Some("node-1"),
         pod,
     }

@@ -24,7 +24,7 @@ use crate::facts::{
 use crate::layout::Layout;
 use crate::logline::Timestamp;
 use conditions::{evaluate_condition, Ctx, TextIndex};
-use subject::{pod_index, subject, Subject};
+use subject::{event_of, subject, PodIndex, Subject};
 
 /// A rule's current finding on one node (or on no node the bundle names).
 #[derive(Clone, Debug)]
@@ -40,6 +40,8 @@ pub struct Finding<'a> {
     pub affected: Affected,
     /// The records that show it, by artifact path and line.
     pub hits: Vec<&'a SignalHit>,
+    /// How often the failure happened: log records, and events by their count.
+    pub occurrences: u64,
     pub first_seen: Option<Timestamp>,
     pub last_seen: Option<Timestamp>,
     pub conditions: Vec<ConditionResult>,
@@ -58,6 +60,7 @@ pub struct Dismissed<'a> {
     /// What ruled it out, or what resolved it.
     pub reason: String,
     pub hits: Vec<&'a SignalHit>,
+    pub occurrences: u64,
     pub conditions: Vec<ConditionResult>,
 }
 
@@ -95,7 +98,7 @@ pub fn evaluate<'a>(
     layout: &Layout,
     nodes: &[NodeFacts<'_>],
 ) -> Verdicts<'a> {
-    let pods = pod_index(obs);
+    let pods = PodIndex::new(obs, layout);
     let year = bundle_year(obs);
     let statuses: Vec<&NodeStatus> = obs.artifacts.iter().flat_map(|a| a.nodes.iter()).collect();
     let mut text_found = TextIndex::new();
@@ -162,13 +165,15 @@ pub fn evaluate<'a>(
             continue;
         };
         let node = o.group.node.clone();
-        let all_hits = || o.group.hits.iter().map(|(h, _)| *h).collect();
+        let all_hits: Vec<&SignalHit> = o.group.hits.iter().map(|(h, _)| *h).collect();
+        let all_occurrences = occurrences(&all_hits, obs);
         if let Some(reason) = &o.resolved {
             verdicts.resolved.push(Dismissed {
                 rule: o.group.rule,
                 node,
                 reason: format!("resolved: {reason}"),
-                hits: all_hits(),
+                hits: all_hits.clone(),
+                occurrences: all_occurrences,
                 conditions: o.conditions.clone(),
             });
             continue;
@@ -182,7 +187,8 @@ pub fn evaluate<'a>(
                 rule: o.group.rule,
                 node,
                 reason,
-                hits: all_hits(),
+                hits: all_hits.clone(),
+                occurrences: all_occurrences,
                 conditions: o.conditions.clone(),
             });
             continue;
@@ -211,6 +217,7 @@ pub fn evaluate<'a>(
             confidence,
             confidence_reason,
             affected: fix::affected(&hits, node),
+            occurrences: occurrences(&hits.iter().map(|(h, _)| *h).collect::<Vec<_>>(), obs),
             hits: hits.iter().map(|(h, _)| *h).collect(),
             first_seen,
             last_seen,
@@ -402,18 +409,50 @@ fn seen(
     obs: &Observations,
     year: Option<u16>,
 ) -> (Option<Timestamp>, Option<Timestamp>) {
+    let iso = |t: &Option<String>| {
+        t.as_deref()
+            .and_then(crate::logline::iso_time)
+            .map(|(t, _)| t)
+    };
+    // Log records' times first: a journal's are local and zoneless, an event's
+    // are UTC, and one span must not mix the two. Events speak when no
+    // record of the group has a time (an events-only finding).
     let mut stamps: Vec<Timestamp> = hits
         .iter()
         .filter_map(|(h, _)| {
+            let t = h.record.timestamp?;
             let y = obs.artifacts.get(h.artifact).and_then(|a| a.year).or(year);
-            h.record.timestamp.map(|t| match y {
-                Some(y) => t.with_year(y),
-                None => t,
-            })
+            Some(y.map_or(t, |y| t.with_year(y)))
         })
         .collect();
+    if stamps.is_empty() {
+        for (h, _) in hits {
+            if let Some(e) = event_of(h, obs) {
+                // An event stands for all its occurrences, first to last.
+                stamps.extend(iso(&e.first).into_iter().chain(iso(&e.age)));
+            }
+        }
+    }
     stamps.sort_by_key(|t| t.sort_key());
     (stamps.first().copied(), stamps.last().copied())
+}
+
+/// How many times a group's records say the failure happened: an event
+/// counts as often as it was seen, a log record once.
+fn occurrences(hits: &[&SignalHit], obs: &Observations) -> u64 {
+    hits.iter()
+        .map(|h| {
+            let from_events = obs
+                .artifacts
+                .get(h.artifact)
+                .is_some_and(|a| !a.events.is_empty());
+            if from_events {
+                event_of(h, obs).map_or(1, |e| e.count.max(1))
+            } else {
+                1
+            }
+        })
+        .sum()
 }
 
 /// The bundle-wide year for timestamps that carry none: the most common year the artifacts state.

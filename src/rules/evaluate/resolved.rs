@@ -11,7 +11,6 @@ use super::history;
 use super::subject::Subject;
 use crate::facts::{ArtifactKind, ConditionResult, NodeFacts, Observations, SignalHit};
 use crate::logline::{iso_time, Timestamp};
-use crate::records::quotes;
 
 /// When every kubelet-log failure of a group (per volume) is followed, in the
 /// same log, by `MountVolume.SetUp succeeded` for that volume, the failure is
@@ -91,17 +90,12 @@ pub(super) fn by_package_change(
     )
 }
 
-/// When a hit happened: its record's time, or for an event row without one
-/// (JSON, YAML) the event's last-seen time.
+/// When a hit happened: its record's time, or for an event without one
+/// (JSON, YAML) the last time the event was seen.
 fn hit_time(h: &SignalHit, obs: &Observations) -> Option<Timestamp> {
     if let Some(t) = h.record.timestamp {
         return Some(t);
     }
-    let a = obs.artifacts.get(h.artifact)?;
-    let e = a
-        .events
-        .iter()
-        .find(|e| e.line > 0 && e.line == h.record.first_line)
-        .or_else(|| a.events.iter().find(|e| quotes(&h.record.text, &e.message)))?;
+    let e = super::subject::event_of(h, obs)?;
     iso_time(e.age.as_deref()?).map(|(t, _)| t)
 }

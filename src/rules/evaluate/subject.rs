@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::facts::{ArtifactKind, Observations, SignalHit};
+use crate::facts::{ArtifactKind, Event, Observations, SignalHit};
 use crate::layout::Layout;
 use crate::records::quotes;
 
@@ -20,26 +20,68 @@ pub(super) struct Subject {
     pub(super) uid: Option<String>,
 }
 
-/// Pod name -> (namespace, node).
-pub(super) type PodIndex = BTreeMap<String, (Option<String>, Option<String>)>;
+/// What the bundle says about each pod it names: by name, its namespace and
+/// node; by UID, its namespace and name.
+#[derive(Debug, Default)]
+pub(super) struct PodIndex {
+    by_name: BTreeMap<String, (Option<String>, Option<String>)>,
+    by_uid: BTreeMap<String, (Option<String>, String)>,
+}
 
-/// Pod name -> (namespace, node), from every pod the bundle describes or lists.
-pub(super) fn pod_index(obs: &Observations) -> PodIndex {
-    let mut idx = PodIndex::new();
-    for a in &obs.artifacts {
-        for p in &a.pods {
-            // Sources disagree in detail: a plain `get pods` table has no NODE
-            // column, so it must not erase the node a describe stated.
-            let entry = idx.entry(p.name.clone()).or_default();
-            if entry.0.is_none() {
-                entry.0.clone_from(&p.namespace);
-            }
-            if entry.1.is_none() {
-                entry.1.clone_from(&p.node);
+impl PodIndex {
+    /// From every pod the bundle describes or lists, and every pod a kubelet
+    /// log's `SyncLoop` lines name (a pod a rollout deleted is in no list).
+    pub(super) fn new(obs: &Observations, layout: &Layout) -> PodIndex {
+        let mut idx = PodIndex::default();
+        for a in &obs.artifacts {
+            for p in &a.pods {
+                // Sources disagree in detail: a plain `get pods` table has no NODE
+                // column, so it must not erase the node a describe stated.
+                idx.add(
+                    &p.name,
+                    p.namespace.as_deref(),
+                    p.node.as_deref(),
+                    p.uid.as_deref(),
+                );
             }
         }
+        for (i, a) in obs.artifacts.iter().enumerate() {
+            let node = layout.node_name_of(i);
+            for p in &a.pod_lifecycle {
+                idx.add(&p.name, Some(&p.namespace), node, p.uid.as_deref());
+            }
+        }
+        idx
     }
-    idx
+
+    fn add(&mut self, name: &str, ns: Option<&str>, node: Option<&str>, uid: Option<&str>) {
+        let entry = self.by_name.entry(name.to_string()).or_default();
+        if entry.0.is_none() {
+            entry.0 = ns.map(str::to_string);
+        }
+        if entry.1.is_none() {
+            entry.1 = node.map(str::to_string);
+        }
+        if let Some(uid) = uid {
+            self.by_uid
+                .entry(uid.to_string())
+                .or_insert_with(|| (ns.map(str::to_string), name.to_string()));
+        }
+    }
+}
+
+/// The event a hit's record is: a table row by its line, a JSON or YAML
+/// event by the line of its message, else the first event that says the same.
+pub(super) fn event_of<'a>(hit: &SignalHit, obs: &'a Observations) -> Option<&'a Event> {
+    let a = obs.artifacts.get(hit.artifact)?;
+    a.events
+        .iter()
+        .find(|e| e.line > 0 && e.line == hit.record.first_line)
+        .or_else(|| {
+            a.events
+                .iter()
+                .find(|e| quotes(&hit.record.text, &e.message))
+        })
 }
 
 fn split_pod(p: &str) -> (Option<String>, String) {
@@ -117,17 +159,7 @@ pub(super) fn subject(
             }
         }
         if kind == Some(ArtifactKind::Events) {
-            // Table rows are found by line; JSON events (no line) by their message.
-            let by_line = a
-                .events
-                .iter()
-                .find(|e| e.line == hit.record.first_line && e.line > 0);
-            let by_message = || {
-                a.events
-                    .iter()
-                    .find(|e| quotes(&hit.record.text, &e.message))
-            };
-            if let Some(e) = by_line.or_else(by_message) {
+            if let Some(e) = event_of(hit, obs) {
                 if let Some(obj) = &e.object {
                     let name = obj.rsplit('/').next().unwrap_or(obj);
                     if obj.starts_with("pod/") || !obj.contains('/') {
@@ -141,6 +173,18 @@ pub(super) fn subject(
                     s.node = e.node.clone();
                 }
             }
+        }
+    }
+    // A container log: the pod its path names.
+    if let (None, Some(Some((ns, pod)))) = (&s.pod, layout.pod_of.get(hit.artifact)) {
+        s.pod = Some(pod.clone());
+        s.namespace.get_or_insert_with(|| ns.clone());
+    }
+    // A line that names the pod by its UID alone.
+    if let (None, Some(uid)) = (&s.pod, &s.uid) {
+        if let Some((ns, name)) = pods.by_uid.get(uid) {
+            s.pod = Some(name.clone());
+            s.namespace = s.namespace.take().or_else(|| ns.clone());
         }
     }
     // A journal that mixes several hosts (OpenShift's host_service_logs) names the node per line.
@@ -160,7 +204,7 @@ pub(super) fn subject(
         }
     }
     if let Some(pod) = &s.pod {
-        if let Some((ns, node)) = pods.get(pod) {
+        if let Some((ns, node)) = pods.by_name.get(pod) {
             if s.namespace.is_none() {
                 s.namespace = ns.clone();
             }
@@ -171,6 +215,10 @@ pub(super) fn subject(
     }
     if s.node.is_none() && layout.nodes.len() == 1 {
         s.node = layout.nodes.first().map(|n| n.name.clone());
+    }
+    // One name per node: an event's short host name is the node's FQDN.
+    if let Some(n) = s.node.as_deref().and_then(|n| layout.node_for_host(n)) {
+        s.node = Some(n.name.clone());
     }
     s
 }
