@@ -40,7 +40,8 @@ fn patterns() -> &'static [(&'static str, Regex, usize)] {
             ("cloud-key", r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b", 1),
             ("cloud-key", r"(?i)\b(?:aws_secret_access_key|azure_client_secret|accountkey)\s*[=:]\s*([A-Za-z0-9/+=]{20,})", 1),
             ("url-credentials", r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@", 1),
-            ("secret", r#"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|client[_-]?secret)\s*[=:]\s*"?([^\s",;&]{3,})"#, 1),
+            // The key opens a field: not a Go type's name (`*v1.Secret: secrets "x" is forbidden`).
+            ("secret", r#"(?i)(?:^|[\s"'{(,;])(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|client[_-]?secret)\s*[=:]\s*"?([^\s",;&]{3,})"#, 1),
         ];
         defs.iter()
             .filter_map(|(kind, re, group)| Regex::new(re).ok().map(|r| (*kind, r, *group)))
@@ -190,6 +191,22 @@ mod tests {
         let (out, c) = r(line);
         assert_eq!(out, line);
         assert!(c.is_empty());
+    }
+
+    /// A Windows kubelet 1.17 line (shared/real-bundles, windows-kubelet-e2e,
+    /// kubelet.log:1782): `Secret:` is a Go type's name and `secrets` a word.
+    #[test]
+    fn a_secret_type_and_the_word_secrets_are_not_secrets() {
+        let line = r#"E0820 20:41:02.661472    3312 reflector.go:125] object-"gcp-filestore-csi-driver"/"gcp-filestore-csi-node-sa-token-s8jn8": Failed to list *v1.Secret: secrets "gcp-filestore-csi-node-sa-token-s8jn8" is forbidden: User "system:node:e2e-test-ramosalex-windows-node-group-tz6r" cannot list resource "secrets""#;
+        let (out, c) = r(line);
+        assert_eq!(out, line);
+        assert!(c.is_empty());
+        // A secret in a field still is one.
+        let (out, _) = r("connecting with secret=hunter2x and password: \"s3cr3t!\"");
+        assert!(
+            !out.contains("hunter2x") && !out.contains("s3cr3t"),
+            "{out}"
+        );
     }
 
     #[test]
