@@ -429,6 +429,16 @@ fn sniff(text: &str) -> Option<ArtifactKind> {
     {
         return Some(ArtifactKind::PodList);
     }
+    // `docker info` (the daemon's version, the host's kernel and OS) and
+    // `rpm-ostree status` (an image-based OS's deployment).
+    if text.contains("Server Version:")
+        && ["Storage Driver:", "Docker Root Dir:", "Cgroup Driver:"]
+            .iter()
+            .any(|k| text.contains(k))
+        || first.starts_with("State: ") && text.contains("Deployments:")
+    {
+        return Some(ArtifactKind::Version);
+    }
     // kata-runtime --version / kata-env, containerd --version, k0s version...
     if first.starts_with("kata-runtime")
         || text.contains("[Runtime.Version]")
@@ -853,6 +863,60 @@ mod tests {
         assert_eq!(
             classify("systeminfo/release-info", os),
             ArtifactKind::OsRelease
+        );
+    }
+
+    /// Content that a name would misfile: sosreport's `blockdev --report` is
+    /// not a package list, a sysfs `version` not a component's, a certificate
+    /// named after the kubelet not its log.
+    #[test]
+    fn misleading_names_do_not_decide() {
+        let blockdev = b"RO    RA   SSZ   BSZ   StartSec            Size   Device\nrw   256   512  4096          0    107374182400   /dev/vda\nrw   256   512  4096       2048       1048576   /dev/vda1\n";
+        assert_ne!(
+            classify("sos_commands/block/blockdev_--report", blockdev),
+            ArtifactKind::Packages
+        );
+        assert_eq!(
+            classify(
+                "sysinfo/sys/class/dmi/id/bios_version",
+                b"1.14.0-1.module+el8.4.0+8855+a9e237a9\n"
+            ),
+            ArtifactKind::Config
+        );
+        assert_eq!(
+            classify(
+                "etc/kubernetes/pki/kubelet-client.crt",
+                b"-----BEGIN CERTIFICATE-----\nMIIC\n"
+            ),
+            ArtifactKind::Skipped
+        );
+        assert_eq!(
+            classify(
+                "proc/sys/kernel/osrelease",
+                b"4.18.0-305.10.2.el8_4.x86_64\n"
+            ),
+            ArtifactKind::Uname
+        );
+        assert_eq!(
+            classify(
+                "sys/kernel/debug/tracing/available_events",
+                b"syscalls:sys_exit_execve\nsyscalls:sys_enter_execve\n"
+            ),
+            ArtifactKind::Config
+        );
+        assert_eq!(
+            classify("run/runc_events_abc.txt", b"some runc state text\n"),
+            ArtifactKind::OtherLog
+        );
+        let docker = b"Client:\n Version:    24.0.7\n\nServer:\n Containers: 3\n Server Version: 24.0.7\n Storage Driver: overlay2\n Kernel Version: 5.15.0-97-generic\n Operating System: Ubuntu 22.04.4 LTS\n";
+        assert_eq!(
+            classify("sos_commands/docker/docker_info", docker),
+            ArtifactKind::Version
+        );
+        let ostree = b"State: idle\nDeployments:\n* ostree-unverified-registry:quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:abc\n                   Digest: sha256:abc\n                  Version: 418.94.202410211616-0 (2024-10-21T16:19:44Z)\n";
+        assert_eq!(
+            classify("nodes/m0/rpm-ostree_status", ostree),
+            ArtifactKind::Version
         );
     }
 

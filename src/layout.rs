@@ -322,6 +322,22 @@ fn pod_of_path(path: &str) -> Option<PodRef> {
     None
 }
 
+/// The listed pod whose name a file's name holds, delimited
+/// (`logs-velero-6996dd565b-xl44t.txt`); the longest such name wins.
+fn pod_in_file_name(path: &str, pods: &[(&str, &str)]) -> Option<PodRef> {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let bounded = |at: usize, len: usize| {
+        let before = file.get(..at).and_then(|s| s.chars().last());
+        let after = file.get(at + len..).and_then(|s| s.chars().next());
+        let edge = |c: Option<char>| c.is_none_or(|c| matches!(c, '_' | '.' | ' ' | '-' | '='));
+        edge(before) && edge(after)
+    };
+    pods.iter()
+        .filter(|(_, name)| file.match_indices(name).any(|(at, m)| bounded(at, m.len())))
+        .max_by_key(|(_, name)| name.len())
+        .map(|(ns, name)| (ns.to_string(), name.to_string()))
+}
+
 /// One node scope before it is named.
 struct Scope {
     /// The directory (or file) that holds it.
@@ -331,6 +347,8 @@ struct Scope {
     folder: Option<String>,
     /// The cluster node the place is named after, when it is.
     named: Option<String>,
+    /// The node's short name, for one of several nodes in one folder.
+    prefix: Option<String>,
 }
 
 /// Group artifacts into nodes and name each node.
@@ -398,18 +416,37 @@ pub fn resolve(artifacts: &[ArtifactFacts]) -> Layout {
                 members: Vec::new(),
                 folder,
                 named,
+                prefix: None,
             })
             .members
             .push(i);
     }
+    let mut scopes = split_by_identity(scopes, artifacts);
     // Free text, configs and version files join the scope that holds them, but
     // never make a node of their own (a folder of pod logs or resources is not a node).
     for i in loose {
         let Some(a) = artifacts.get(i) else { continue };
+        let deepest = scopes
+            .values()
+            .filter(|s| within(&a.path, &s.place))
+            .map(|s| s.place.len())
+            .max();
+        let name = a
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        // In a folder of several nodes, the node whose name the file's starts with.
         let holder = scopes
             .values_mut()
-            .filter(|s| within(&a.path, &s.place))
-            .max_by_key(|s| s.place.len());
+            .filter(|s| within(&a.path, &s.place) && Some(s.place.len()) == deepest)
+            .find(|s| match &s.prefix {
+                None => true,
+                Some(p) => name
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.starts_with(['_', '-', '.'])),
+            });
         if let Some(s) = holder {
             s.members.push(i);
         }
@@ -513,7 +550,24 @@ pub fn resolve(artifacts: &[ArtifactFacts]) -> Layout {
             n.aliases.insert(short(&own));
         }
     }
-    let pod_of: Vec<Option<PodRef>> = artifacts.iter().map(|a| pod_of_path(&a.path)).collect();
+    // A container log: by the collector's path, else (`kubectl logs` saved
+    // under any name) by a pod the bundle lists whose name the file's holds.
+    let listed: Vec<(&str, &str)> = artifacts
+        .iter()
+        .flat_map(|a| a.pods.iter())
+        .filter_map(|p| Some((p.namespace.as_deref()?, p.name.as_str())))
+        .filter(|(_, name)| name.len() >= 5)
+        .collect();
+    let pod_of: Vec<Option<PodRef>> = artifacts
+        .iter()
+        .map(|a| {
+            pod_of_path(&a.path).or_else(|| {
+                (a.kind == Some(ArtifactKind::OtherLog))
+                    .then(|| pod_in_file_name(&a.path, &listed))
+                    .flatten()
+            })
+        })
+        .collect();
     // A pod's log is on the node its pod runs on.
     let pod_nodes: BTreeMap<(&str, &str), &str> = artifacts
         .iter()
@@ -542,6 +596,77 @@ pub fn resolve(artifacts: &[ArtifactFacts]) -> Layout {
         node_of,
         pod_of,
     }
+}
+
+/// A folder that holds several nodes' files side by side (`worker-1_kubelet.log`,
+/// `worker-2_kubelet.log`): when its logs name different nodes (each its one
+/// registered name or journald host), each node gets its own scope, and a
+/// file that names no node joins the one whose name its file name starts with.
+fn split_by_identity(
+    scopes: BTreeMap<String, Scope>,
+    artifacts: &[ArtifactFacts],
+) -> BTreeMap<String, Scope> {
+    let identity = |a: &ArtifactFacts| -> Option<String> {
+        if a.node_names.len() == 1 {
+            return a.node_names.iter().next().cloned();
+        }
+        let hosts: Vec<&String> = a
+            .hosts
+            .iter()
+            .filter(|h| !NOT_A_NODE.contains(&h.as_str()))
+            .collect();
+        (hosts.len() == 1).then(|| short(hosts[0]))
+    };
+    let mut out = BTreeMap::new();
+    for (place, scope) in scopes {
+        let ids: BTreeSet<String> = scope
+            .members
+            .iter()
+            .filter_map(|&i| artifacts.get(i).and_then(identity))
+            .map(|id| short(&id))
+            .collect();
+        if ids.len() < 2 || scope.named.is_some() || scope.folder.is_some() {
+            out.insert(place, scope);
+            continue;
+        }
+        let mut parts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for &i in &scope.members {
+            let Some(a) = artifacts.get(i) else { continue };
+            let name = a
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let id = identity(a).map(|id| short(&id)).or_else(|| {
+                ids.iter()
+                    .find(|id| {
+                        name.strip_prefix(id.as_str())
+                            .is_some_and(|rest| rest.starts_with(['_', '-', '.']))
+                    })
+                    .cloned()
+            });
+            parts.entry(id.unwrap_or_default()).or_default().push(i);
+        }
+        for (id, members) in parts {
+            // Files that name no node stay where they are, on no node of their own.
+            if id.is_empty() {
+                continue;
+            }
+            let key = format!("{place}#{id}");
+            out.insert(
+                key.clone(),
+                Scope {
+                    place: place.clone(),
+                    members,
+                    folder: None,
+                    named: None,
+                    prefix: Some(id),
+                },
+            );
+        }
+    }
+    out
 }
 
 /// Whether `path` is `place` or under it.
@@ -625,7 +750,7 @@ fn name_scope(
         let host = parts.get(..pos).map(|x| x.join("-")).unwrap_or_default();
         (!host.is_empty()).then_some(host)
     });
-    let folder = s.folder.clone().or_else(|| {
+    let folder = s.folder.clone().or_else(|| s.prefix.clone()).or_else(|| {
         (s.place != root && !GENERIC.contains(&dir.to_ascii_lowercase().as_str()))
             .then(|| dir.to_string())
     });
@@ -797,6 +922,31 @@ mod tests {
     }
 
     #[test]
+    fn a_kubectl_logs_file_is_its_pods() {
+        let mut pods = art("b/pods.json", ArtifactKind::PodJson);
+        for (name, node) in [("velero-6996dd565b-xl44t", "n2"), ("web-0", "n1")] {
+            pods.pods.push(PodFacts {
+                name: name.into(),
+                namespace: Some("velero".into()),
+                node: Some(node.into()),
+                ..PodFacts::default()
+            });
+        }
+        let log = art(
+            "b/kubectl-logs-velero-6996dd565b-xl44t.txt",
+            ArtifactKind::OtherLog,
+        );
+        let other = art("b/velero-6996dd565b-xl44tx.txt", ArtifactKind::OtherLog);
+        let l = resolve(&[pods, log, other]);
+        assert_eq!(
+            l.pod_of[1],
+            Some(("velero".to_string(), "velero-6996dd565b-xl44t".to_string()))
+        );
+        assert_eq!(l.node_name_of(1), Some("n2"));
+        assert_eq!(l.pod_of[2], None, "a longer name is another pod");
+    }
+
+    #[test]
     fn remote_host_collectors_are_one_node_each() {
         let arts = vec![
             art(
@@ -904,6 +1054,22 @@ mod tests {
         let a = art("x/worker-1/kubelet.log", ArtifactKind::KubeletLog);
         let b = art("x/worker-1/node/kubelet.log", ArtifactKind::KubeletLog);
         assert_eq!(resolve(&[a, b]).nodes.len(), 1, "one node's two logs");
+    }
+
+    #[test]
+    fn a_flat_folder_of_node_prefixed_files_is_one_node_per_prefix() {
+        let mut arts = vec![
+            art("dump/worker-1_kubelet.log", ArtifactKind::KubeletLog),
+            art("dump/worker-1_rpm-qa.txt", ArtifactKind::Packages),
+            art("dump/worker-2_kubelet.log", ArtifactKind::KubeletLog),
+            art("dump/worker-2_rpm-qa.txt", ArtifactKind::Packages),
+            art("dump/worker-2_os-release", ArtifactKind::OsRelease),
+        ];
+        arts[0].hosts.insert("worker-1".into());
+        arts[2].hosts.insert("worker-2".into());
+        let l = resolve(&arts);
+        assert_eq!(names(&l), ["worker-1", "worker-2"]);
+        assert_eq!(l.node_of, vec![Some(0), Some(0), Some(1), Some(1), Some(1)]);
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub fn build<'a>(obs: &'a Observations, layout: &Layout) -> Vec<NodeFacts<'a>> {
             for (s, path) in statuses.iter().filter(|(s, _)| s.name == n.name) {
                 fill_from_status(&mut f, s, path);
             }
+            from_packages(&mut f);
             // The runtime a pod's container IDs name, when nothing states its version.
             if f.runtime.is_none() {
                 f.runtime = obs.artifacts.iter().find_map(|a| {
@@ -95,12 +96,9 @@ fn add_artifact<'a>(f: &mut NodeFacts<'a>, a: &'a crate::facts::ArtifactFacts) {
     match a.kind {
         Some(ArtifactKind::Packages) if !a.packages.is_empty() => {
             f.packages
-                .get_or_insert_with(|| PackageList {
-                    rows: Vec::new(),
-                    artifact: a.path.clone(),
-                })
-                .rows
-                .extend(a.packages.iter());
+                .get_or_insert_with(PackageList::default)
+                .lists
+                .push((a.path.clone(), a.packages.iter().collect()));
         }
         Some(kind @ (ArtifactKind::Mountinfo | ArtifactKind::Mounts)) if !a.mounts.is_empty() => {
             // mountinfo has the root field; `mount` output does not.
@@ -166,6 +164,58 @@ fn os_name(os: &crate::facts::OsRelease) -> Option<String> {
             (Some(id), None) => Some(id.clone()),
             _ => None,
         })
+}
+
+/// Kubernetes and the runtime as the node's package list has them, when no
+/// log, version file or node list said (`kubelet-1.28.3-150500.1.1`, `containerd.io 1.6.31-1`).
+fn from_packages(f: &mut NodeFacts<'_>) {
+    let Some(list) = &f.packages else { return };
+    let find = |names: &[&str]| {
+        list.rows()
+            .find(|(_, p)| p.installed && names.contains(&p.name.as_str()))
+            .map(|(path, p)| {
+                let v = crate::version::upstream(p.manager.scheme(), &p.version).to_string();
+                (path.to_string(), p.name.clone(), v)
+            })
+    };
+    if f.kubernetes.is_none() {
+        if let Some((artifact, _, value)) = find(&[
+            "kubelet",
+            "kubernetes-node",
+            "kubernetes-kubelet",
+            "microk8s",
+            "k3s",
+            "rke2-server",
+            "rke2-agent",
+        ]) {
+            f.kubernetes = Some(Sourced { value, artifact });
+        }
+    }
+    if f.runtime.is_none() {
+        let runtimes: [(&str, &[&str]); 3] = [
+            ("containerd", &["containerd", "containerd.io"]),
+            ("cri-o", &["cri-o"]),
+            (
+                "docker",
+                &[
+                    "docker-ce",
+                    "docker.io",
+                    "docker-engine",
+                    "moby-engine",
+                    "docker",
+                ],
+            ),
+        ];
+        for (runtime, names) in runtimes {
+            if let Some((artifact, _, v)) = find(names) {
+                f.runtime = Some(Sourced {
+                    value: format!("{runtime} {v}"),
+                    artifact,
+                });
+                break;
+            }
+        }
+    }
 }
 
 /// A node list's `status.nodeInfo` for what the node's own files did not say.

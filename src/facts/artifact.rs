@@ -19,6 +19,20 @@ pub enum PackageManager {
     Snap,
 }
 
+impl PackageManager {
+    /// The ordering rules its versions compare by.
+    pub fn scheme(self) -> crate::version::Scheme {
+        use crate::version::Scheme;
+        match self {
+            PackageManager::Rpm => Scheme::Rpm,
+            PackageManager::Dpkg => Scheme::Dpkg,
+            PackageManager::Pacman => Scheme::Pacman,
+            PackageManager::Apk => Scheme::Apk,
+            PackageManager::Snap => Scheme::Semver,
+        }
+    }
+}
+
 /// One row of a package list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Package {

@@ -16,12 +16,33 @@ pub struct Sourced<T> {
     pub artifact: String,
 }
 
-/// The packages a node's package lists hold, all lists together.
-#[derive(Clone, Debug)]
+/// A node's package lists (an `rpm -qa` and a `dnf list`, say), each with
+/// the artifact it was read from, so a condition names the list it read.
+#[derive(Clone, Debug, Default)]
 pub struct PackageList<'a> {
-    pub rows: Vec<&'a Package>,
-    /// The first list read (the one the report names).
-    pub artifact: String,
+    pub lists: Vec<(String, Vec<&'a Package>)>,
+}
+
+impl<'a> PackageList<'a> {
+    /// Every row of every list, with its list's artifact.
+    pub fn rows(&self) -> impl Iterator<Item = (&str, &'a Package)> + '_ {
+        self.lists
+            .iter()
+            .flat_map(|(path, rows)| rows.iter().map(move |p| (path.as_str(), *p)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.lists.iter().map(|(_, rows)| rows.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The lists' artifacts, in the order read.
+    pub fn artifacts(&self) -> Vec<&str> {
+        self.lists.iter().map(|(p, _)| p.as_str()).collect()
+    }
 }
 
 /// The mount table conditions read: mountinfo when the node has one (it has

@@ -153,9 +153,12 @@ fn detect_format(text: &str) -> Option<Format> {
     ];
     let mut best: Option<(Format, usize)> = None;
     for format in candidates {
+        // A package's name has a letter: a table of numbers (`blockdev
+        // --report`'s `rw 256 512 ...`) is not a package list.
         let parsed: Vec<Package> = sample
             .iter()
             .filter_map(|l| parse_line(format, l, 0, layout))
+            .filter(|p| p.name.bytes().any(|b| b.is_ascii_alphabetic()))
             .collect();
         let matched = parsed.len();
         // `rpm -qa` always lists real packages with an arch; a file of

@@ -177,11 +177,20 @@ fn environment(obs: &Observations, nodes: &[NodeFacts<'_>]) -> Environment {
                 kernel: value(&n.kernel),
                 kubernetes: n.kubernetes.as_ref().map(|k| kubernetes_version(&k.value)),
                 runtime: value(&n.runtime),
-                package_list: n.packages.as_ref().map(|p| p.artifact.clone()),
+                package_list: n
+                    .packages
+                    .as_ref()
+                    .and_then(|p| p.artifacts().first().map(|a| a.to_string())),
+                package_lists: n
+                    .packages
+                    .as_ref()
+                    .filter(|p| p.lists.len() > 1)
+                    .map(|p| p.artifacts().iter().map(|a| a.to_string()).collect())
+                    .unwrap_or_default(),
                 packages: n
                     .packages
                     .as_ref()
-                    .map_or(0, |p| p.rows.iter().filter(|p| p.installed).count()),
+                    .map_or(0, |p| p.rows().filter(|(_, p)| p.installed).count()),
                 mountinfo: n
                     .mounts
                     .as_ref()

@@ -70,8 +70,11 @@ pub struct NodeInfo {
     pub kernel: Option<String>,
     pub kubernetes: Option<String>,
     pub runtime: Option<String>,
-    /// The package list read for this node (artifact path), if any.
+    /// The package list read for this node (artifact path), if any: the first of `package_lists`.
     pub package_list: Option<String>,
+    /// Every package list read for this node, when there are several.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub package_lists: Vec<String>,
     pub packages: usize,
     pub mountinfo: Option<String>,
     /// Kubelet and runtime logs read for this node.

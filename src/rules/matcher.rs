@@ -272,6 +272,39 @@ fn error_literals(kind: ArtifactKind) -> &'static [&'static str] {
             "l=fatal",
             "l\":\"error",
             "l\":\"warn",
+            // A kernel line in a full journal or `messages`.
+            " kernel: ",
+        ],
+        // A kernel log (dmesg, `journalctl -k`) has no levels in its text:
+        // any line with an error word is a candidate; `message_of` decides.
+        ArtifactKind::Dmesg => &[
+            "rror",
+            "ERROR",
+            "fail",
+            "Fail",
+            "FAIL",
+            "denied",
+            "timed out",
+            "timeout",
+            "Call Trace",
+            "blocked for more than",
+            "Out of memory",
+            "oom",
+            "Killed process",
+            "corrupt",
+            "Corrupt",
+            "segfault",
+            "ead-only",
+            "I/O",
+            "BUG",
+            "WARNING",
+            "arning",
+            "panic",
+            "refused",
+            "nable to",
+            "annot",
+            "ould not",
+            "No space",
         ],
         ArtifactKind::Events | ArtifactKind::PodDescribe | ArtifactKind::NodeDescribe => {
             &["Warning "]
@@ -344,6 +377,7 @@ impl Matcher {
             ArtifactKind::Events,
             ArtifactKind::PodDescribe,
             ArtifactKind::NodeDescribe,
+            ArtifactKind::Dmesg,
         ]
         .into_iter()
         .filter_map(|k| {

@@ -9,7 +9,7 @@ use super::super::load::Condition;
 use super::super::schema::{ConditionFact, Expect};
 use crate::facts::{
     ArtifactKind, ConditionResult, ConditionStatus, MountTable, NodeFacts, NodeStatus,
-    Observations, Package, PackageList, PackageManager, VersionFact,
+    Observations, Package, VersionFact,
 };
 use crate::layout::Layout;
 use crate::version::Scheme;
@@ -31,16 +31,6 @@ fn status_result(
         detail,
         artifact,
         line,
-    }
-}
-
-pub(super) fn scheme_of(m: PackageManager) -> Scheme {
-    match m {
-        PackageManager::Rpm => Scheme::Rpm,
-        PackageManager::Dpkg => Scheme::Dpkg,
-        PackageManager::Pacman => Scheme::Pacman,
-        PackageManager::Apk => Scheme::Apk,
-        PackageManager::Snap => Scheme::Semver,
     }
 }
 
@@ -87,11 +77,7 @@ pub(super) fn evaluate_condition(
     let where_ = node.unwrap_or("an unknown node");
     match c.spec.fact {
         ConditionFact::Package => {
-            let Some(PackageList {
-                rows: pkgs,
-                artifact: path,
-            }) = facts.and_then(|f| f.packages.as_ref())
-            else {
+            let Some(list) = facts.and_then(|f| f.packages.as_ref()) else {
                 return status_result(
                     c,
                     ConditionStatus::Unknown,
@@ -100,50 +86,58 @@ pub(super) fn evaluate_condition(
                     None,
                 );
             };
-            let installed: Vec<&&Package> = pkgs
-                .iter()
-                .filter(|p| p.installed && c.spec.names.iter().any(|n| n == &p.name))
+            let all = list.artifacts().join(", ");
+            let installed: Vec<(&str, &Package)> = list
+                .rows()
+                .filter(|(_, p)| p.installed && c.spec.names.iter().any(|n| n == &p.name))
                 .collect();
             let names = c.spec.names.join(", ");
             match &c.range {
                 None => {
                     let status = expect(c, !installed.is_empty());
-                    let detail = match installed.first() {
-                        Some(p) => format!(
-                            "{} {} is installed ({path} line {})",
-                            p.name, p.version, p.line
+                    let (detail, artifact, line) = match installed.first() {
+                        Some((path, p)) => (
+                            format!(
+                                "{} {} is installed ({path} line {})",
+                                p.name, p.version, p.line
+                            ),
+                            path.to_string(),
+                            Some(p.line),
                         ),
-                        None => format!(
-                            "none of {names} is installed ({path}, {} packages)",
-                            pkgs.len()
+                        None => (
+                            format!(
+                                "none of {names} is installed ({all}, {} packages)",
+                                list.len()
+                            ),
+                            all.clone(),
+                            None,
                         ),
                     };
-                    let line = installed.first().map(|p| p.line);
-                    status_result(c, status, detail, Some(path.clone()), line)
+                    status_result(c, status, detail, Some(artifact), line)
                 }
                 Some(range) => {
                     if installed.is_empty() {
                         return status_result(
                             c,
                             ConditionStatus::Unknown,
-                            format!("none of {names} is in {path}; needs {}", c.spec.needs),
-                            Some(path.clone()),
+                            format!("none of {names} is in {all}; needs {}", c.spec.needs),
+                            Some(all.clone()),
                             None,
                         );
                     }
                     let inside = installed
                         .iter()
-                        .find(|p| range.contains(scheme_of(p.manager), &p.version));
+                        .find(|(_, p)| range.contains(p.manager.scheme(), &p.version));
                     let shown = inside.or(installed.first());
                     let detail = match (inside, shown) {
-                        (Some(p), _) => format!(
+                        (Some((path, p)), _) => format!(
                             "{} {} is within {} ({path} line {})",
                             p.name,
                             p.version,
                             range.as_str(),
                             p.line
                         ),
-                        (None, Some(p)) => format!(
+                        (None, Some((path, p))) => format!(
                             "{} {} is outside {} ({path} line {})",
                             p.name,
                             p.version,
@@ -156,8 +150,8 @@ pub(super) fn evaluate_condition(
                         c,
                         expect(c, inside.is_some()),
                         detail,
-                        Some(path.clone()),
-                        shown.map(|p| p.line),
+                        shown.map(|(path, _)| path.to_string()),
+                        shown.map(|(_, p)| p.line),
                     )
                 }
             }
@@ -236,22 +230,19 @@ pub(super) fn evaluate_condition(
             // The package that ships the component, when no log or version file states it.
             let from_package = || {
                 let names = component_packages(component);
-                let PackageList {
-                    rows: pkgs,
-                    artifact: path,
-                } = facts.and_then(|f| f.packages.as_ref())?;
-                pkgs.iter()
-                    .find(|p| p.installed && names.contains(&p.name.as_str()))
-                    .map(|p| {
+                let list = facts.and_then(|f| f.packages.as_ref())?;
+                list.rows()
+                    .find(|(_, p)| p.installed && names.contains(&p.name.as_str()))
+                    .map(|(path, p)| {
                         let upstream =
-                            crate::version::upstream(scheme_of(p.manager), &p.version).to_string();
+                            crate::version::upstream(p.manager.scheme(), &p.version).to_string();
                         (
                             VersionFact {
                                 component: component.to_string(),
                                 version: upstream,
                                 line: p.line,
                             },
-                            path.clone(),
+                            path.to_string(),
                         )
                     })
             };

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use super::super::load::Rule;
-use super::conditions::scheme_of;
 use super::history;
 use super::subject::Subject;
 use crate::facts::{ArtifactKind, ConditionResult, NodeFacts, Observations, SignalHit};
@@ -78,8 +77,8 @@ pub(super) fn by_package_change(
     let manager = facts
         .packages
         .as_ref()
-        .and_then(|p| p.rows.first())
-        .map(|p| scheme_of(p.manager));
+        .and_then(|p| p.rows().next().map(|(_, p)| p))
+        .map(|p| p.manager.scheme());
     let schemes = move |_: &str| manager;
     history::resolved_by_change(
         &history::failed_requires(&rule.conditions, results),
