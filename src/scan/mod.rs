@@ -149,6 +149,13 @@ impl<'a> Scanner<'a> {
             self.end_entry(None);
         }
         drop_link_stubs(&mut self.obs);
+        // Last, the weakest source of a year: a collector's dated folder or
+        // archive name (`rke2-node-02-2024-03-02_10_11_12/`, `sosreport-...-2020-06-14-...`).
+        for a in &mut self.obs.artifacts {
+            if a.year.is_none() {
+                a.year = year_in(&a.path);
+            }
+        }
         (self.obs, self.errors)
     }
 
