@@ -178,3 +178,19 @@ fn crash_loops_in_many_namespaces_are_one_cluster() {
         "{out:#?}"
     );
 }
+
+/// This change: a klog file's year came only from a `Docker Info` line that
+/// happened to carry a date; without one, the year of `Log file created at:
+/// 2019/08/20` (klog's own header, `2006/01/02 15:04:05`) was not read and
+/// every time in the file lacked its year.
+#[test]
+fn klog_header_gives_the_year() {
+    let (pack, matcher) = builtin();
+    let text = "Log file created at: 2019/08/20 20:28:26\n\
+        Running on machine: win-node-tz6r\n\
+        Binary: Built with gc go1.12.9 for windows/amd64\n\
+        Log line format: [IWEF]mmdd hh:mm:ss.uuuuuu threadid file:line] msg\n\
+        E0820 20:28:28.286721    3312 server.go:1] Error checking iptables version\n";
+    let (obs, _) = scan_text(&pack, &matcher, "win-node-tz6r/kubelet.log", text);
+    assert_eq!(obs.artifacts.first().and_then(|a| a.year), Some(2019));
+}

@@ -230,12 +230,11 @@ pub struct VolumeAttachment {
     pub line: u64,
 }
 
-/// What the kubelet did with a pod, by its `SyncLoop` line.
+/// How a pod left the node, by its `SyncLoop` line (ADD lines are not kept:
+/// a busy log has one per pod, and the pod list already names running pods).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PodAction {
-    /// The pod was bound to the node (`SyncLoop ADD`).
-    Add,
     /// The API server asked for the pod to go (`SyncLoop DELETE`).
     Delete,
     /// The pod is gone from the node (`SyncLoop REMOVE`).

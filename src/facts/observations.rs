@@ -61,7 +61,7 @@ pub struct ArtifactFacts {
     /// copy (git without symlinks, zip, Windows) turned into a small file.
     pub link_stub: Option<String>,
     pub mount_successes: Vec<MountSuccess>,
-    /// The kubelet's `SyncLoop` ADD / DELETE / REMOVE lines, in file order.
+    /// The kubelet's `SyncLoop` DELETE / REMOVE lines, in file order.
     pub pod_lifecycle: Vec<PodLifecycle>,
 }
 

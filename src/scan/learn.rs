@@ -2,6 +2,8 @@
 //! year in its first lines, and the captures of the built-in probes (the
 //! kubelet's registration lines, component versions, mount successes).
 
+use std::sync::OnceLock;
+
 use crate::facts::{
     ArtifactFacts, ArtifactKind, MountSuccess, PodAction, PodLifecycle, VersionFact,
 };
@@ -11,8 +13,20 @@ use crate::rules::matcher::{
     SignalMatch, PROBE_MOUNT_OK, PROBE_NODE, PROBE_POD_LIFECYCLE, PROBE_VERSION,
 };
 
+/// Bytes of a log's start where the kubelet states its runtime at start-up
+/// (`Container runtime docker initialized, version: ...`, the `Docker Info`
+/// struct, after the dump of its flags): read once here rather than searched
+/// in every block (each literal the scan looks for slows all of it).
+const STARTUP_BYTES: usize = 256 << 10;
+
 /// Facts visible in the first lines of any text artifact: journald hosts and a year.
 pub(super) fn learn_from_head(a: &mut ArtifactFacts, block: &[u8]) {
+    if a.kind == Some(ArtifactKind::KubeletLog) {
+        learn_startup(
+            a,
+            block.get(..block.len().min(STARTUP_BYTES)).unwrap_or(block),
+        );
+    }
     let head = String::from_utf8_lossy(block.get(..block.len().min(8192)).unwrap_or_default());
     for line in head.lines().take(40) {
         let view = split_line(line);
@@ -24,6 +38,44 @@ pub(super) fn learn_from_head(a: &mut ArtifactFacts, block: &[u8]) {
                 .timestamp
                 .and_then(|t| t.year)
                 .or_else(|| year_in(line));
+        }
+    }
+}
+
+/// The runtime (and, from a Docker Info struct, the OS and kernel) a
+/// kubelet states when it starts.
+fn learn_startup(a: &mut ArtifactFacts, head: &[u8]) {
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        [
+            memchr::memmem::Finder::new("initialized, version: "),
+            memchr::memmem::Finder::new("Docker Info: "),
+        ]
+    });
+    for f in finders {
+        let Some(at) = f.find(head) else { continue };
+        let start = memchr::memrchr(b'\n', head.get(..at).unwrap_or_default()).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', head.get(at..).unwrap_or_default())
+            .map_or(head.len(), |i| at + i);
+        let line_no =
+            memchr::memchr_iter(b'\n', head.get(..start).unwrap_or_default()).count() as u64 + 1;
+        let text = String::from_utf8_lossy(head.get(start..end).unwrap_or_default());
+        let inner = split_line(&text).inner.into_owned();
+        let mut facts: Vec<VersionFact> = crate::parse::versions::from_log_line(&inner)
+            .into_iter()
+            .collect();
+        if inner.contains("Docker Info:") {
+            facts.extend(crate::parse::versions::parse(&inner));
+        }
+        for mut f in facts.into_iter().filter(|f| f.component != "kubernetes") {
+            f.line = line_no;
+            if !a
+                .versions
+                .iter()
+                .any(|v| v.component == f.component && v.version == f.version)
+            {
+                a.versions.push(f);
+            }
         }
     }
 }
@@ -41,17 +93,23 @@ pub(super) fn year_in(line: &str) -> Option<u16> {
         let y: u16 = std::str::from_utf8(w.get(5..9)?).ok()?.parse().ok()?;
         (ok && (1990..2100).contains(&y)).then_some(y)
     });
+    // `2021-02-03`, or `2019/08/20` as klog's `Log file created at:` header
+    // writes it; the month and day must be real ones.
     let iso = b.windows(10).find_map(|w| {
-        let ok = w.get(4) == Some(&b'-')
-            && w.get(7) == Some(&b'-')
+        let sep = *w.get(4)?;
+        let ok = (sep == b'-' || sep == b'/')
+            && w.get(7) == Some(&sep)
             && w.iter()
                 .enumerate()
                 .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !ok {
             return None;
         }
-        let y: u16 = std::str::from_utf8(w.get(..4)?).ok()?.parse().ok()?;
-        (1990..2100).contains(&y).then_some(y)
+        let number = |r: std::ops::Range<usize>| -> Option<u16> {
+            std::str::from_utf8(w.get(r)?).ok()?.parse().ok()
+        };
+        let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        ((1990..2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some(y)
     });
     iso.or(rfc)
 }
@@ -74,37 +132,7 @@ pub(super) fn learn_from_probe(
                 }
             }
         }
-        PROBE_POD_LIFECYCLE => {
-            let action = match m
-                .captures
-                .get("action")
-                .or_else(|| m.captures.get("action_structured"))
-                .map(String::as_str)
-            {
-                Some("ADD") => PodAction::Add,
-                Some("DELETE") => PodAction::Delete,
-                Some("REMOVE") => PodAction::Remove,
-                _ => return,
-            };
-            let refs = m
-                .captures
-                .get("refs")
-                .or_else(|| m.captures.get("pods"))
-                .map(String::as_str)
-                .unwrap_or_default();
-            for r in refs.split(',').map(|r| r.trim().trim_matches('"')) {
-                if let Some((namespace, name, uid)) = pod_reference(r) {
-                    a.pod_lifecycle.push(PodLifecycle {
-                        action,
-                        namespace,
-                        name,
-                        uid,
-                        timestamp: record.timestamp,
-                        line: record.first_line,
-                    });
-                }
-            }
-        }
+        PROBE_POD_LIFECYCLE => learn_pod_lifecycle(a, record),
         PROBE_MOUNT_OK => {
             if let Some(v) = m.captures.get("volume") {
                 a.mount_successes.push(MountSuccess {
@@ -144,6 +172,54 @@ pub(super) fn learn_from_probe(
     }
     if a.year.is_none() {
         a.year = year_in(&record.text);
+    }
+}
+
+/// A kubelet `SyncLoop` DELETE or REMOVE line: `SyncLoop (DELETE, "api"):
+/// "name_ns(uid), ..."` (klog text) or `"SyncLoop DELETE" source="api"
+/// pods=["ns/name", ...]` (structured). Read by hand: one such line per pod
+/// deleted, and a regex's captures on each cost more than scanning it.
+pub(super) fn learn_pod_lifecycle(a: &mut ArtifactFacts, record: &Record) {
+    let text = record.text.as_str();
+    let Some(at) = text.find("SyncLoop ") else {
+        return;
+    };
+    let rest = text.get(at + 9..).unwrap_or_default();
+    let (action, refs) = if let Some(r) = rest.strip_prefix('(') {
+        let Some((action, after)) = r.split_once(", ") else {
+            return;
+        };
+        let refs = after
+            .split_once("): \"")
+            .map(|(_, r)| r.split('"').next().unwrap_or_default());
+        (action, refs)
+    } else {
+        let action = rest.split(['"', ' ']).next().unwrap_or_default();
+        let refs = rest
+            .split_once("pods=[")
+            .map(|(_, r)| r.split(']').next().unwrap_or_default());
+        (action, refs)
+    };
+    let action = match action {
+        "DELETE" => PodAction::Delete,
+        "REMOVE" => PodAction::Remove,
+        _ => return,
+    };
+    for r in refs
+        .unwrap_or_default()
+        .split(',')
+        .map(|r| r.trim().trim_matches('"'))
+    {
+        if let Some((namespace, name, uid)) = pod_reference(r) {
+            a.pod_lifecycle.push(PodLifecycle {
+                action,
+                namespace,
+                name,
+                uid,
+                timestamp: record.timestamp,
+                line: record.first_line,
+            });
+        }
     }
 }
 

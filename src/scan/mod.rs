@@ -31,11 +31,13 @@ use crate::records::{
     MAX_RECORD_BYTES, MAX_RECORD_LINES,
 };
 use crate::rules::load::RulePack;
-use crate::rules::matcher::{Candidate, Matcher, SignalMatch, Target, PROBE_MOUNT_OK};
+use crate::rules::matcher::{
+    Candidate, Matcher, SignalMatch, Target, PROBE_MOUNT_OK, PROBE_POD_LIFECYCLE,
+};
 use crate::rules::prefilter::Prefilter;
 use crate::unrecognized::Tally;
 use errors::{BuiltError, ErrorCandidate};
-use learn::{learn_from_head, learn_from_probe, year_in};
+use learn::{learn_from_head, learn_from_probe, learn_pod_lifecycle, year_in};
 use structured::{drop_link_stubs, link_stub_target, parse_into};
 
 /// Structured artifacts are read whole up to this size; beyond it they are skipped with a note.
@@ -113,6 +115,9 @@ pub struct Scanner<'a> {
     fitted: BTreeMap<ArtifactKind, Prefilter>,
     /// Index of the mount-succeeded probe, for the cheap gate on its lines.
     mount_ok_probe: Option<usize>,
+    /// Index of the pod-lifecycle probe: its lines (one per pod created or
+    /// deleted, tens of thousands in a busy log) are read alone, not joined.
+    lifecycle_probe: Option<usize>,
     /// Error-like records tallied here, when there is no `error_tx`.
     errors: Tally,
     /// Where error-like records go to be finished (`finish_errors`) on another
@@ -131,6 +136,10 @@ impl<'a> Scanner<'a> {
             candidates: Vec::new(),
             fitted: BTreeMap::new(),
             mount_ok_probe: matcher.probes.iter().position(|p| p.name == PROBE_MOUNT_OK),
+            lifecycle_probe: matcher
+                .probes
+                .iter()
+                .position(|p| p.name == PROBE_POD_LIFECYCLE),
             errors: Tally::default(),
             error_tx: None,
         }
@@ -328,6 +337,26 @@ impl<'a> Scanner<'a> {
                 }
             }
             let line = lines.start_of(off);
+            // A pod-lifecycle line is one klog line: read it alone, without the
+            // walk for continuation lines or the other targets' regexes.
+            if cand.probe_only.is_some() && cand.probe_only == self.lifecycle_probe {
+                if line < processed_until {
+                    continue;
+                }
+                let end = lines.end_of(line);
+                if !deletes_a_pod(buf.get(line..end).unwrap_or_default()) {
+                    continue;
+                }
+                line_no += count_newlines(buf.get(counted_to..line).unwrap_or_default());
+                counted_to = line;
+                let text = crate::records::lossy(buf.get(line..end).unwrap_or_default());
+                let record = build_record(line_no, &[text.as_ref()]);
+                if let Some(a) = self.obs.artifacts.get_mut(cur.artifact) {
+                    learn_pod_lifecycle(a, &record);
+                }
+                processed_until = end + 1;
+                continue;
+            }
             // A line that opens a record (most hit lines do) is split once, not
             // once for each end of the record.
             let text = lines.text(line);
@@ -555,6 +584,20 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// Whether a `SyncLoop` line is a pod's DELETE or REMOVE (klog text
+/// `SyncLoop (DELETE, ` or structured `SyncLoop REMOVE"`), not one of the
+/// many UPDATE, PLEG and ADD lines.
+fn deletes_a_pod(line: &[u8]) -> bool {
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new("SyncLoop "));
+    let Some(at) = finder.find(line) else {
+        return false;
+    };
+    let rest = line.get(at + 9..).unwrap_or_default();
+    let rest = rest.strip_prefix(b"(").unwrap_or(rest);
+    rest.starts_with(b"DELETE") || rest.starts_with(b"REMOVE")
+}
+
 /// The volume of a `MountVolume.SetUp succeeded for volume "x"` line, read
 /// without building a record (the quote may be escaped).
 fn succeeded_volume(line: &str) -> Option<&str> {
@@ -625,6 +668,7 @@ pub fn scan_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::PodAction;
 
     #[test]
     fn tail_keeps_whole_lines_including_the_first() {
@@ -653,6 +697,59 @@ mod tests {
         );
     }
 
+    /// The kubelet's `SyncLoop` lines in both spellings: klog text
+    /// (`kubelet.go`, `klog.V(2).Infof("SyncLoop (DELETE, %q): %q", ...)` with
+    /// `format.Pods`, Kubernetes <= 1.19) and structured (`klog.V(2).InfoS(
+    /// "SyncLoop REMOVE", "source", ..., "pods", klog.KObjSlice(...))`).
+    /// ADD, UPDATE and PLEG lines, and a DELETE only quoted in an error,
+    /// are not deletions.
+    #[test]
+    fn pod_deletions_are_read_from_syncloop_lines_only() {
+        let pack = crate::rules::load::load(&crate::rules::load::builtin_sources())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let matcher = Matcher::new(&pack);
+        let log = "\
+I0603 13:11:41.000001    1211 kubelet.go:1913] SyncLoop (ADD, \"api\"): \"web-0_shop(0c1a2b3c-1111-4a4a-9b9b-000000000001)\"
+I0603 13:11:42.000001    1211 kubelet.go:1929] SyncLoop (DELETE, \"api\"): \"web-0_shop(0c1a2b3c-1111-4a4a-9b9b-000000000001), db-1_shop(0c1a2b3c-1111-4a4a-9b9b-000000000002)\"
+I0603 13:11:43.000001    1211 kubelet.go:1923] SyncLoop (UPDATE, \"api\"): \"web-0_shop(0c1a2b3c-1111-4a4a-9b9b-000000000001)\"
+I0603 13:11:44.000001    1211 kubelet.go:2424] \"SyncLoop REMOVE\" source=\"api\" pods=[\"kube-system/metrics-server-7d9f\"]
+I0603 13:11:45.000001    1211 kubelet.go:2431] \"SyncLoop (PLEG): event for pod\" pod=\"shop/web-0\" event={\"Type\":\"ContainerDied\"}
+E0603 13:11:46.000001    1211 pod_workers.go:1] \"Error syncing pod, skipping\" err=\"after SyncLoop DELETEd\" pod=\"shop/db-1\"
+";
+        let (obs, tally) = scan_text(&pack, &matcher, "node-a/kubelet.log", log);
+        // The error line is still tallied, not consumed as a lifecycle line.
+        assert_eq!(tally.records(), 1);
+        let got: Vec<(PodAction, String, String, Option<String>, u64)> = obs
+            .artifacts
+            .iter()
+            .flat_map(|a| &a.pod_lifecycle)
+            .map(|p| {
+                (
+                    p.action,
+                    p.namespace.clone(),
+                    p.name.clone(),
+                    p.uid.clone(),
+                    p.line,
+                )
+            })
+            .collect();
+        let uid = |n: u8| Some(format!("0c1a2b3c-1111-4a4a-9b9b-00000000000{n}"));
+        assert_eq!(
+            got,
+            [
+                (PodAction::Delete, "shop".into(), "web-0".into(), uid(1), 2),
+                (PodAction::Delete, "shop".into(), "db-1".into(), uid(2), 2),
+                (
+                    PodAction::Remove,
+                    "kube-system".into(),
+                    "metrics-server-7d9f".into(),
+                    None,
+                    4
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn years_are_found_in_full_dates_only() {
         assert_eq!(
@@ -665,5 +762,12 @@ mod tests {
             Some(2023)
         );
         assert_eq!(year_in("Feb 03 06:10:31 host kubelet[1]: x"), None);
+        // klog's file header (`createFile` in k8s.io/klog, "2006/01/02 15:04:05").
+        assert_eq!(
+            year_in("Log file created at: 2019/08/20 20:28:26"),
+            Some(2019)
+        );
+        // Not a date: no month 13, no day 0.
+        assert_eq!(year_in("ratio 2019/13/20 of 2019-08-00"), None);
     }
 }
