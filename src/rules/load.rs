@@ -183,19 +183,25 @@ fn is_kebab(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
 }
 
-/// Names a fix template may use: the plural capture lists and `node`.
-pub const TEMPLATE_VARS: &[&str] = &[
-    "pods",
-    "pod_names",
-    "volumes",
-    "nodes",
-    "paths",
-    "uids",
-    "namespaces",
-    "containers",
-    "node",
-    "rule",
+/// Capture name -> the template variable that lists its values: the one
+/// table the loader's check and the evaluation's fix rendering both read.
+pub const CAPTURE_LISTS: &[(&str, &str)] = &[
+    ("pod", "pods"),
+    ("volume", "volumes"),
+    ("node", "nodes"),
+    ("path", "paths"),
+    ("uid", "uids"),
+    ("namespace", "namespaces"),
+    ("container", "containers"),
 ];
+
+/// Names a fix template may use besides the capture lists.
+const OTHER_TEMPLATE_VARS: &[&str] = &["pod_names", "node", "rule"];
+
+/// Whether a fix template may use this name.
+pub fn is_template_var(var: &str) -> bool {
+    OTHER_TEMPLATE_VARS.contains(&var) || CAPTURE_LISTS.iter().any(|(_, list)| *list == var)
+}
 
 /// Template variables that evaluation fills even without a capture.
 const ALWAYS_KNOWN: &[&str] = &[
@@ -210,16 +216,10 @@ const ALWAYS_KNOWN: &[&str] = &[
 
 /// Capture name -> the template variable that lists its values.
 pub fn plural(capture: &str) -> Option<&'static str> {
-    Some(match capture {
-        "pod" => "pods",
-        "volume" => "volumes",
-        "node" => "nodes",
-        "path" => "paths",
-        "uid" => "uids",
-        "namespace" => "namespaces",
-        "container" => "containers",
-        _ => return None,
-    })
+    CAPTURE_LISTS
+        .iter()
+        .find(|(c, _)| *c == capture)
+        .map(|(_, list)| *list)
 }
 
 /// Parse and check rule sources. Later sources replace earlier ones with the
@@ -471,7 +471,7 @@ fn check_file(file: &str, text: &str, problems: &mut Vec<Problem>) -> Option<Rul
         match env.template_from_str(t) {
             Ok(tpl) => {
                 for var in tpl.undeclared_variables(false) {
-                    let known = TEMPLATE_VARS.contains(&var.as_str());
+                    let known = is_template_var(var.as_str());
                     // pods, volumes, nodes and namespaces are also known from the artifacts
                     // (a describe file names its pod); the rest only from captures.
                     let captured = ALWAYS_KNOWN.contains(&var.as_str())

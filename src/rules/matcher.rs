@@ -90,9 +90,9 @@ fn probes() -> Vec<Probe> {
             PROBE_POD_LIFECYCLE,
             &[ArtifactKind::KubeletLog],
             // One literal, not one per spelling: every literal added to a
-            // Teddy shard slows the search of every byte (four cost 24 % of
-            // its time on the bench bundle); the scan's gate then keeps only
-            // the DELETE and REMOVE lines of the many `SyncLoop` ones.
+            // Teddy shard slows the search of every byte (benches/README.md,
+            // 2026-12-07); the scan's gate then keeps only the DELETE and
+            // REMOVE lines of the many `SyncLoop` ones.
             &["SyncLoop "],
             // The line is read by `scan::learn` (a hand parse: this regex's
             // captures cost more than the whole scan of the line).

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::super::load::{plural, Rule};
+use super::super::load::{plural, Rule, CAPTURE_LISTS};
 use super::subject::Subject;
 use crate::facts::{Affected, Fix, SignalHit};
 
@@ -34,15 +34,7 @@ pub(super) fn render_fix(rule: &Rule, hits: &[(&SignalHit, Subject)], node: Opti
         drop_bare_duplicates(pods);
     }
     let mut ctx: BTreeMap<&str, String> = BTreeMap::new();
-    for var in [
-        "pods",
-        "volumes",
-        "nodes",
-        "paths",
-        "uids",
-        "namespaces",
-        "containers",
-    ] {
+    for &(_, var) in CAPTURE_LISTS {
         ctx.insert(
             var,
             lists
