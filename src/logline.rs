@@ -33,6 +33,45 @@ impl Timestamp {
         }
     }
 
+    /// The UTC time of an instant given in Unix nanoseconds (client-go writes
+    /// one, in hex, into the name of every event it records).
+    pub fn from_unix_nanos(nanos: i128) -> Option<Timestamp> {
+        let t = jiff::Timestamp::from_nanosecond(nanos).ok()?;
+        Timestamp::from_civil(jiff::tz::Offset::UTC.to_datetime(t))
+    }
+
+    /// The same clock moved by `seconds`, across days, months and years;
+    /// None without a year (the day a month ends on depends on it).
+    pub fn plus_seconds(self, seconds: i64) -> Option<Timestamp> {
+        let civil = jiff::civil::DateTime::new(
+            i16::try_from(self.year?).ok()?,
+            i8::try_from(self.month).ok()?,
+            i8::try_from(self.day).ok()?,
+            i8::try_from(self.hour).ok()?,
+            i8::try_from(self.minute).ok()?,
+            i8::try_from(self.second.min(59)).ok()?,
+            i32::try_from(self.micros).ok()?.checked_mul(1000)?,
+        )
+        .ok()?;
+        Timestamp::from_civil(
+            civil
+                .checked_add(jiff::SignedDuration::from_secs(seconds))
+                .ok()?,
+        )
+    }
+
+    fn from_civil(d: jiff::civil::DateTime) -> Option<Timestamp> {
+        Some(Timestamp {
+            year: Some(u16::try_from(d.year()).ok()?),
+            month: u8::try_from(d.month()).ok()?,
+            day: u8::try_from(d.day()).ok()?,
+            hour: u8::try_from(d.hour()).ok()?,
+            minute: u8::try_from(d.minute()).ok()?,
+            second: u8::try_from(d.second()).ok()?,
+            micros: u32::try_from(d.subsec_nanosecond() / 1000).ok()?,
+        })
+    }
+
     /// Ordering key that ignores an unknown year (records of one bundle share it).
     pub fn sort_key(&self) -> (u16, u8, u8, u8, u8, u8, u32) {
         (
@@ -587,6 +626,42 @@ pub fn split_line(line: &str) -> LineView<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_and_spans_cross_days_months_and_leap_years() {
+        let t = Timestamp::from_unix_nanos(1_579_236_988_292_673_460).map(|t| t.to_string());
+        assert_eq!(t.as_deref(), Some("2020-01-17T04:56:28.292673"));
+        let leap_eve = Timestamp {
+            year: Some(2024),
+            month: 2,
+            day: 28,
+            hour: 23,
+            minute: 59,
+            second: 30,
+            micros: 5,
+        };
+        let next = leap_eve.plus_seconds(86_400).map(|t| t.to_string());
+        assert_eq!(next.as_deref(), Some("2024-02-29T23:59:30.000005"));
+        let new_year = Timestamp {
+            month: 12,
+            day: 31,
+            ..leap_eve
+        }
+        .plus_seconds(31);
+        assert_eq!(
+            new_year.map(|t| t.to_string()).as_deref(),
+            Some("2025-01-01T00:00:01.000005")
+        );
+        // Without a year there is no calendar to move in.
+        assert_eq!(
+            Timestamp {
+                year: None,
+                ..leap_eve
+            }
+            .plus_seconds(1),
+            None
+        );
+    }
 
     #[test]
     fn journald_prefix_is_stripped_and_host_kept() {

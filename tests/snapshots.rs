@@ -191,8 +191,26 @@ fn html_timeline_of_the_nfs_helper_sample() {
 
 #[test]
 fn html_timeline_says_so_when_nothing_is_dated() {
-    // The Multi-Attach finding's evidence is an event list with ages, not times.
-    let r = report_of("multi-attach-rwo.tar.gz");
+    // A describe's Events table gives ages, not times (`95s (x22 over 27m)`),
+    // and names no event whose name would carry its time.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("describe-pod-gitea.txt"),
+        "Name:             gitea-7b5d9c6f48-qgx84\n\
+Namespace:        gitea\n\
+Node:             rke2-node-02/10.0.0.12\n\
+Status:           Pending\n\
+Events:\n\
+  Type     Reason              Age                 From                     Message\n\
+  ----     ------              ----                ----                     -------\n\
+  Warning  FailedAttachVolume  95s (x22 over 27m)  attachdetach-controller  Multi-Attach error for volume \"pvc-87942e7f-0a87-4e2b-a399-af09de990167\" Volume is already exclusively attached to one node and can't be attached to another\n",
+    )
+    .expect("write");
+    let pack = load::load(&load::builtin_sources()).unwrap_or_else(|e| panic!("{e}"));
+    let r = Analyzer::new(pack, Options::default())
+        .analyze(dir.path())
+        .expect("report");
+    assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
     let html = render(&r, Format::Html).expect("html");
     let section = timeline_section(&html).expect("a timeline section");
     assert!(!section.contains("<svg"));

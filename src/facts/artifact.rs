@@ -129,10 +129,13 @@ pub struct Event {
     pub node: Option<String>,
     pub message: String,
     pub count: u64,
-    /// The age column as printed (`45s (x14 over 13m)` gives `45s`), or the
-    /// last time the event was seen (RFC 3339) in JSON and YAML.
+    /// The last time the event was seen (RFC 3339): JSON and YAML state it; a
+    /// `kubectl get events -o wide` row gives it as its first time plus FIRST
+    /// SEEN minus LAST SEEN (to the unit kubectl rounded the ages to). Else
+    /// the age column as printed (`45s (x14 over 13m)` gives `45s`).
     pub age: Option<String>,
-    /// The first time the event was seen (RFC 3339), where the source says.
+    /// The first time the event was seen (RFC 3339): JSON and YAML state it,
+    /// and client-go writes it into the event's name (`-o wide` rows).
     pub first: Option<String>,
     /// A row of a kubectl table (describe, `get events`): its line is scanned
     /// as text and makes its own error record. False for JSON and YAML events.

@@ -14,6 +14,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::facts::Event;
+use crate::logline::Timestamp;
 
 /// `kubectl get events` output in any of the header layouts kubectl has used:
 /// `-A` (NAMESPACE LAST SEEN TYPE REASON OBJECT MESSAGE), namespaced, `-o wide`
@@ -329,6 +330,7 @@ pub(crate) fn parse_row(h: &Header, line: &str, line_no: u64) -> Option<Event> {
     };
     let mut kind_cell: Option<String> = None;
     let mut name_cell: Option<String> = None;
+    let mut first_age: Option<String> = None;
     let mut saw_type = false;
     let mut assign = |col: Col, text: &str, ev: &mut Event| -> bool {
         match col {
@@ -365,7 +367,8 @@ pub(crate) fn parse_row(h: &Header, line: &str, line_no: u64) -> Option<Event> {
                 Ok(n) => ev.count = n,
                 Err(_) => return false,
             },
-            Col::FirstSeen | Col::SubObject | Col::Message | Col::Other => {}
+            Col::FirstSeen => first_age = Some(text.to_string()),
+            Col::SubObject | Col::Message | Col::Other => {}
         }
         true
     };
@@ -405,8 +408,68 @@ pub(crate) fn parse_row(h: &Header, line: &str, line_no: u64) -> Option<Event> {
             (None, Some(n)) => Some(n),
             _ => None,
         };
+    } else if let Some(first) = name_cell.as_deref().and_then(time_in_event_name) {
+        ev.first = Some(format!("{first}Z"));
+        // Both ages count back from the moment kubectl printed the table: their
+        // difference is the span from first to last, to the unit kubectl
+        // rounded the first age to (a minute under three hours, for example).
+        let span = first_age
+            .as_deref()
+            .and_then(kubectl_age)
+            .zip(ev.age.as_deref().and_then(kubectl_age))
+            .map(|(first_age, last_age)| first_age.saturating_sub(last_age).max(0));
+        if let Some(last) = span.and_then(|s| first.plus_seconds(s)) {
+            ev.age = Some(format!("{}Z", Timestamp { micros: 0, ..last }));
+        }
     }
     Some(ev)
+}
+
+/// The time in an event's name: client-go's recorder names each event
+/// `<object>.<hex of its first time's Unix nanoseconds>`
+/// (`fmt.Sprintf("%v.%x", ref.Name, t.UnixNano())` in
+/// `tools/record/event.go`, and the same in `tools/events`). Only a suffix of
+/// 15 or 16 hex digits between the years 2000 and 2100 is taken for one.
+fn time_in_event_name(name: &str) -> Option<Timestamp> {
+    let (_, hex) = name.rsplit_once('.')?;
+    if !(15..=16).contains(&hex.len()) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let nanos = i128::from_str_radix(hex, 16).ok()?;
+    let t = Timestamp::from_unix_nanos(nanos)?;
+    t.year
+        .is_some_and(|y| (2000..2100).contains(&y))
+        .then_some(t)
+}
+
+/// Seconds in an age as kubectl prints it (`duration.HumanDuration`: `95s`,
+/// `5m3s`, `27m`, `3h2m`, `10h`, `2d3h`, `45d`, `3y20d`); None for anything
+/// else (`<unknown>`, an RFC 3339 time).
+fn kubectl_age(age: &str) -> Option<i64> {
+    let mut total: i64 = 0;
+    let mut number: Option<i64> = None;
+    for c in age.chars() {
+        if let Some(d) = c.to_digit(10) {
+            number = Some(
+                number
+                    .unwrap_or(0)
+                    .checked_mul(10)?
+                    .checked_add(i64::from(d))?,
+            );
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'y' => 365 * 86_400,
+            _ => return None,
+        };
+        total = total.checked_add(number.take()?.checked_mul(unit)?)?;
+    }
+    // A trailing number without its unit is not an age.
+    (number.is_none() && !age.is_empty()).then_some(total)
 }
 
 fn finish(ev: Event, out: &mut Vec<Event>) {
@@ -611,6 +674,52 @@ Output: mount.nfs: access denied by server while mounting 10.9.8.7:/exports/medi
             (3, Some("k8s-node-2"))
         );
         assert_eq!(evs[2].message, "Unable to attach or mount volumes");
+    }
+
+    /// A real event: `pvc.15ea93ac7757afb4`, `firstTimestamp:
+    /// "2020-01-17T04:56:28Z"`, `lastTimestamp: "2020-01-17T04:56:55Z"`,
+    /// count 25 (`kubectl get events -o=json`, Shopify/krane pull request 666),
+    /// as the `-o wide` row printed a minute after its last occurrence shows it.
+    #[test]
+    fn wide_rows_have_times_from_the_event_name_and_the_ages() {
+        let text = "LAST SEEN   TYPE      REASON             OBJECT    SUBOBJECT   SOURCE              MESSAGE                                                                                     FIRST SEEN   COUNT   NAME\n\
+88s         Warning   FailedScheduling   pod/pvc               default-scheduler   0/1 nodes are available: 1 node(s) didn't find available persistent volumes to bind.   115s         25      pvc.15ea93ac7757afb4\n";
+        let evs = parse_table(text);
+        assert_eq!(evs.len(), 1, "{evs:#?}");
+        assert_eq!(evs[0].first.as_deref(), Some("2020-01-17T04:56:28.292673Z"));
+        // 115 s - 88 s after the first: the lastTimestamp, to the second.
+        assert_eq!(evs[0].age.as_deref(), Some("2020-01-17T04:56:55.000000Z"));
+        assert_eq!(evs[0].count, 25);
+    }
+
+    #[test]
+    fn kubectl_ages_and_event_names() {
+        // duration.HumanDuration's shapes, k8s.io/apimachinery/pkg/util/duration.
+        for (age, secs) in [
+            ("95s", 95),
+            ("5m3s", 303),
+            ("27m", 1620),
+            ("3h2m", 10_920),
+            ("10h", 36_000),
+            ("2d3h", 183_600),
+            ("45d", 3_888_000),
+            ("3y20d", 96_336_000),
+        ] {
+            assert_eq!(kubectl_age(age), Some(secs), "{age}");
+        }
+        for not_an_age in ["", "<unknown>", "5", "5x", "2024-01-01T00:00:00Z", "m"] {
+            assert_eq!(kubectl_age(not_an_age), None, "{not_an_age}");
+        }
+        // Names without a time: short hex (the tests above), no suffix, and a
+        // suffix that would be 1970.
+        for name in [
+            "web-1.1662a",
+            "pvc",
+            "x.000000000000001",
+            "db.15ea93ac7757afbz",
+        ] {
+            assert_eq!(time_in_event_name(name), None, "{name}");
+        }
     }
 
     #[test]
