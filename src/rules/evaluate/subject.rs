@@ -124,6 +124,15 @@ pub(super) fn subject(
     }
     s.uid = c.get("uid").cloned();
     s.node = c.get("node").cloned();
+    // The kubelet's own paths name the pod's UID and the volume, whatever the
+    // rule captured: `.../pods/<uid>/volumes/kubernetes.io~nfs/<volume>`.
+    let (path_uid, path_volumes) = named_by_kubelet_paths(&hit.record.text);
+    if s.uid.is_none() {
+        s.uid = path_uid;
+    }
+    if s.volumes.is_empty() {
+        s.volumes.extend(path_volumes);
+    }
     let artifact = obs.artifacts.get(hit.artifact);
     let kind = artifact.and_then(|a| a.kind);
     if let Some(a) = artifact {
@@ -221,4 +230,112 @@ pub(super) fn subject(
         s.node = Some(n.name.clone());
     }
     s
+}
+
+/// The pod UID and the volumes a kubelet path in the text names:
+/// `<uid>/volumes/kubernetes.io~<plugin>/<volume>` and
+/// `<uid>/volume-subpaths/<volume>/<container>/<n>`, under
+/// `/var/lib/kubelet/pods/` or quoted without it (`Setting volume ownership
+/// for <uid>/volumes/...`), with `/` or Windows' `\`. The first UID is kept.
+fn named_by_kubelet_paths(text: &str) -> (Option<String>, BTreeSet<String>) {
+    let mut uid = None;
+    let mut volumes = BTreeSet::new();
+    for sep in ['/', '\\'] {
+        for (marker, skip) in [("volumes", 1), ("volume-subpaths", 0)] {
+            let needle = format!("{sep}{marker}{sep}");
+            for (at, _) in text.match_indices(&needle) {
+                let Some(id) = at.checked_sub(36).and_then(|from| text.get(from..at)) else {
+                    continue;
+                };
+                if !is_uid(id) {
+                    continue;
+                }
+                uid.get_or_insert_with(|| id.to_string());
+                let after = text.get(at + needle.len()..).unwrap_or_default();
+                let volume = after.split(sep).nth(skip).map(volume_name);
+                if let Some(v) = volume.filter(|v| !v.is_empty()) {
+                    volumes.insert(v.to_string());
+                }
+            }
+        }
+    }
+    (uid, volumes)
+}
+
+/// A pod UID: 8-4-4-4-12 lowercase hex digits.
+fn is_uid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+        })
+}
+
+/// A volume name as it stands in a path, up to the first character no
+/// volume name has (a quote, a colon, a blank).
+fn volume_name(segment: &str) -> &str {
+    let end = segment
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_'))
+        .unwrap_or(segment.len());
+    segment.get(..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kubelet_paths_name_the_pod_uid_and_the_volume() {
+        let cases: [(&str, &str, &[&str]); 5] = [
+            // kubernetes/kubernetes#95778 (rules/ example).
+            (
+                "E1019 21:43:51.617587    7082 configmap.go:249] Error creating atomic writer: stat /var/lib/kubelet/pods/c427bb19-21ba-41a7-af32-9b2236264aa2/volumes/kubernetes.io~configmap/cluster-config: no such file or directory",
+                "c427bb19-21ba-41a7-af32-9b2236264aa2",
+                &["cluster-config"],
+            ),
+            // Longhorn's mount output: the same path twice, one volume.
+            (
+                "Mounting arguments: -t ext4 -o defaults /dev/longhorn/pvc-d061512e-870a-4ece-bd45-2f04672d5256 /var/lib/kubelet/pods/cf0a0b5b-106e-4793-a74a-28bfae21be1a/volumes/kubernetes.io~csi/pvc-d061512e-870a-4ece-bd45-2f04672d5256/mount\nOutput: mount: /var/lib/kubelet/pods/cf0a0b5b-106e-4793-a74a-28bfae21be1a/volumes/kubernetes.io~csi/pvc-d061512e-870a-4ece-bd45-2f04672d5256/mount: already mounted or mount point busy.",
+                "cf0a0b5b-106e-4793-a74a-28bfae21be1a",
+                &["pvc-d061512e-870a-4ece-bd45-2f04672d5256"],
+            ),
+            // warm-metal/container-image-csi-driver#145: a subPath.
+            (
+                r#"Error: failed to generate container "a1b2" spec: failed to apply OCI options: relabel "/var/lib/kubelet/pods/ee74a41d-f2b5-4ac3-9722-80454387d5c9/volume-subpaths/source/nginx/18" failed"#,
+                "ee74a41d-f2b5-4ac3-9722-80454387d5c9",
+                &["source"],
+            ),
+            // volume_linux.go's progress event, without `/var/lib/kubelet/pods/`.
+            (
+                "Setting volume ownership for 172b102d-21c8-46be-baf4-6720c4bc87cd/volumes/kubernetes.io~csi/pvc-057db6a4-ffe9-4352-9157-fb2641a9e1ff/mount is taking longer than expected",
+                "172b102d-21c8-46be-baf4-6720c4bc87cd",
+                &["pvc-057db6a4-ffe9-4352-9157-fb2641a9e1ff"],
+            ),
+            // Derived: the same SetUp failure on a Windows node, whose kubelet
+            // root is `c:\var\lib\kubelet`.
+            (
+                r#"MountVolume.SetUp failed for volume "azure-file" : mkdir c:\var\lib\kubelet\pods\3e4b6a1c-5d2f-4e8a-9b7c-1a2b3c4d5e6f\volumes\kubernetes.io~azure-file\azure-file: access denied"#,
+                "3e4b6a1c-5d2f-4e8a-9b7c-1a2b3c4d5e6f",
+                &["azure-file"],
+            ),
+        ];
+        for (text, uid, volumes) in cases {
+            let (got_uid, got_volumes) = named_by_kubelet_paths(text);
+            assert_eq!(got_uid.as_deref(), Some(uid), "{text}");
+            assert_eq!(
+                got_volumes.iter().map(String::as_str).collect::<Vec<_>>(),
+                volumes,
+                "{text}"
+            );
+        }
+        // Near-misses: a UID-less path, a host path named `volumes`, a
+        // shortened UID as the OpenShift docs quote it.
+        for text in [
+            "stat /var/lib/kubelet/pods/volumes/kubernetes.io~nfs/x: no such file",
+            "mkdir /data/volumes/kubernetes.io~nfs/x: permission denied",
+            "Setting volume ownership for /var/lib/kubelet/pods/8905d88e-.../volumes/kubernetes.io~csi/pvc-287d1988-.../mount",
+        ] {
+            assert_eq!(named_by_kubelet_paths(text), (None, BTreeSet::new()), "{text}");
+        }
+    }
 }
