@@ -139,6 +139,8 @@ lazy_re!(
 lazy_re!(toml_section_re, r"^\s*\[([^\]]+)\]\s*$");
 lazy_re!(toml_semver_re, r#"^\s*Semver\s*=\s*"([^"]+)""#);
 lazy_re!(toml_kernel_re, r#"^\s*Kernel\s*=\s*"([^"]+)""#);
+// kata-env's `[Host.Distro]` table: `Name = "CentOS Linux"`, `Version = "7"`.
+lazy_re!(toml_distro_re, r#"^\s*(Name|Version)\s*=\s*"([^"]+)""#);
 // `k3s --version`, `rke2 --version`, and `k0s version` (a bare `v1.30.1+k0s.0`).
 lazy_re!(distro_re, r"^\s*(?:k3s|rke2) version (v?\d+\.\d+\S*)");
 lazy_re!(k0s_re, r"^\s*(v?\d+\.\d+\.\d+\+k0s\S*)\s*$");
@@ -384,6 +386,21 @@ fn from_lines(text: &str) -> Vec<VersionFact> {
         if section == "Host" {
             if let Some(v) = cap(toml_kernel_re(), line).and_then(|c| c.get(1)) {
                 rest.push(fact("kernel", v.as_str()));
+                continue;
+            }
+        }
+        if section == "Host.Distro" {
+            if let Some(c) = cap(toml_distro_re(), line) {
+                let value = c.get(2).map_or("", |m| m.as_str());
+                // The name opens the OS fact; the version, on the next line, completes it.
+                match c.get(1).map(|m| m.as_str()) {
+                    Some("Name") => rest.push(fact("os", value)),
+                    _ => {
+                        if let Some(os) = rest.iter_mut().rev().find(|f| f.component == "os") {
+                            os.version = format!("{} {value}", os.version);
+                        }
+                    }
+                }
                 continue;
             }
         }
@@ -641,6 +658,23 @@ Server Version: version.Info{Major:"1", Minor:"17", GitVersion:"v1.17.17", GitCo
         // troubleshoot's own version.yaml names the collector, not the cluster.
         let ts = "apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\nspec:\n  versionNumber: v0.50.0-13-gd9e2465-dirty\n";
         assert!(parse(ts).is_empty());
+    }
+
+    /// `kata-runtime kata-env` on a CentOS host, as kata-containers issue 405
+    /// quotes it.
+    #[test]
+    fn kata_env_names_the_host_os_and_kernel() {
+        let env = "[Host]\n  Kernel = \"4.18.0-80.mt20191225.323.el8_0.x86_64\"\n  Architecture = \"amd64\"\n  VMContainerCapable = true\n  SupportVSocks = true\n  [Host.Distro]\n    Name = \"CentOS Linux\"\n    Version = \"7\"\n  [Host.CPU]\n    Vendor = \"GenuineIntel\"\n    Model = \"Intel(R) Xeon(R) CPU E5-2650 v4 @ 2.20GHz\"\n";
+        assert_eq!(
+            pairs(&parse(env)),
+            vec![
+                ("kernel", "4.18.0-80.mt20191225.323.el8_0.x86_64", 2),
+                ("os", "CentOS Linux 7", 7)
+            ]
+        );
+        // The CPU's `Model` and a `Name` outside `[Host.Distro]` are no OS.
+        let cpu = "[Host.CPU]\n    Name = \"x86\"\n[Hypervisor]\n  Version = \"QEMU emulator version 7.2.0\"\n";
+        assert!(pairs(&parse(cpu)).iter().all(|(c, _, _)| *c != "os"));
     }
 
     #[test]
