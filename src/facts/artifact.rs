@@ -154,6 +154,10 @@ pub struct PodFacts {
     pub uid: Option<String>,
     pub phase: Option<String>,
     pub start_time: Option<String>,
+    /// When the pod last became Ready (RFC 3339), if it is Ready now.
+    pub ready_since: Option<String>,
+    /// When its deletion was asked for (`metadata.deletionTimestamp`).
+    pub deleting_since: Option<String>,
     pub containers: Vec<ContainerStatus>,
     pub volumes: Vec<PodVolume>,
     pub events: Vec<Event>,

@@ -25,8 +25,9 @@ pub use artifact::{
 pub use kind::ArtifactKind;
 pub use node::{MountTable, NodeFacts, PackageList, Sourced};
 pub use observations::{
-    ArtifactFacts, InventoryEntry, MountSuccess, Observations, SignalHit, TextFound,
+    ArtifactFacts, InventoryEntry, LogMoment, MountSuccess, Observations, SignalHit, TextFound,
 };
 pub use verdict::{
-    Affected, ConditionResult, ConditionStatus, Confidence, Effect, Explained, Fix, Level, Severity,
+    Affected, Clearance, ConditionResult, ConditionStatus, Confidence, Effect, Explained, Fix,
+    Level, Severity,
 };

@@ -11,6 +11,7 @@ use super::artifact::{
     VersionFact, VolumeAttachment,
 };
 use super::kind::ArtifactKind;
+use crate::logline::Timestamp;
 use crate::records::Record;
 
 /// One bundle entry as the inventory lists it.
@@ -28,8 +29,16 @@ pub struct InventoryEntry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MountSuccess {
     pub line: u64,
+    pub timestamp: Option<Timestamp>,
     pub volume: String,
     pub pod_uid: Option<String>,
+}
+
+/// A line of a log and its time, where a fact was stated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogMoment {
+    pub line: u64,
+    pub timestamp: Option<Timestamp>,
 }
 
 /// What was learnt from one artifact.
@@ -63,6 +72,12 @@ pub struct ArtifactFacts {
     pub mount_successes: Vec<MountSuccess>,
     /// The kubelet's `SyncLoop` DELETE / REMOVE lines, in file order.
     pub pod_lifecycle: Vec<PodLifecycle>,
+    /// Where a kubelet log shows the kubelet starting (its version line).
+    pub kubelet_starts: Vec<LogMoment>,
+    /// CSI drivers the kubelet registered (`Register new plugin with name:`).
+    pub csi_registrations: Vec<(String, LogMoment)>,
+    /// The time of a log's last dated line: how far the log reaches.
+    pub last_time: Option<Timestamp>,
 }
 
 /// A record that matched signal `signal` of rule `rule`.

@@ -2,6 +2,7 @@
 //! decides a confidence and each condition's status, and the report prints
 //! all of them. One type each, so no stage parses another's strings back.
 
+use crate::logline::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// How bad a failure is, as its rule file states it.
@@ -124,4 +125,14 @@ pub struct Explained {
 pub enum Level {
     Error,
     Warning,
+}
+
+/// What shows a failure over, in words, and where the bundle says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clearance {
+    pub what: String,
+    pub artifact: String,
+    /// None when the whole artifact says it (a pod list without the pod).
+    pub line: Option<u64>,
+    pub timestamp: Option<Timestamp>,
 }

@@ -178,11 +178,23 @@ fn pod_from_json(p: &Value) -> PodFacts {
         uid: s(p, &["metadata", "uid"]),
         phase: s(p, &["status", "phase"]),
         start_time: s(p, &["status", "startTime"]),
+        ready_since: ready_since(p),
+        deleting_since: s(p, &["metadata", "deletionTimestamp"]),
         containers,
         volumes,
         events: Vec::new(),
         line: 0,
     }
+}
+
+/// When a Ready pod became Ready: its `Ready` condition's last transition.
+fn ready_since(p: &Value) -> Option<String> {
+    p.pointer("/status/conditions")?
+        .as_array()?
+        .iter()
+        .find(|c| s(c, &["type"]).as_deref() == Some("Ready"))
+        .filter(|c| s(c, &["status"]).as_deref() == Some("True"))
+        .and_then(|c| s(c, &["lastTransitionTime"]))
 }
 
 /// Pod or PodList, JSON or YAML (must-gather `core/pods.yaml`,

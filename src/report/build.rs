@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{
-    BundleInfo, Environment, Evidence, Finding, InventoryEntry, NodeInfo, Report, RuledOut,
-    RulesInfo, Unrecognized, SCHEMA,
+    BundleInfo, Cleared, Environment, Evidence, Finding, InventoryEntry, NodeInfo, Report,
+    RuledOut, RulesInfo, Unrecognized, SCHEMA,
 };
 use crate::facts::{ArtifactKind, NodeFacts, Observations, Severity, SignalHit, Sourced};
 use crate::rules::evaluate::{Dismissed, Verdicts};
@@ -85,8 +85,22 @@ pub fn build(parts: Parts<'_>) -> Report {
                     rule: rule.spec.id.clone(),
                     title: rule.spec.title.clone(),
                     nodes: d.node.iter().cloned().collect(),
+                    pods: d.affected.pods.clone(),
+                    volumes: d.affected.volumes.clone(),
                     reason: d.reason.clone(),
+                    cleared_by: d
+                        .cleared_by
+                        .iter()
+                        .map(|c| Cleared {
+                            what: c.what.clone(),
+                            artifact: c.artifact.clone(),
+                            line: c.line,
+                            timestamp: c.timestamp.map(|t| t.to_string()),
+                        })
+                        .collect(),
                     occurrences: d.occurrences,
+                    first_seen: d.first_seen.map(|t| t.to_string()),
+                    last_seen: d.last_seen.map(|t| t.to_string()),
                     conditions: d.conditions.clone(),
                     evidence: evidence(&d.hits, obs, rule, year),
                 })

@@ -126,15 +126,36 @@ pub struct Finding {
     pub explains: Vec<Explained>,
 }
 
+/// A rule that matched but is not a current cause: ruled out by a fact, or
+/// resolved by later evidence (`cleared_by` says which, where and when).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RuledOut {
     pub rule: String,
     pub title: String,
     pub nodes: Vec<String>,
+    #[serde(default)]
+    pub pods: Vec<String>,
+    #[serde(default)]
+    pub volumes: Vec<String>,
     pub reason: String,
+    #[serde(default)]
+    pub cleared_by: Vec<Cleared>,
     pub occurrences: u64,
+    #[serde(default)]
+    pub first_seen: Option<String>,
+    #[serde(default)]
+    pub last_seen: Option<String>,
     pub conditions: Vec<ConditionResult>,
     pub evidence: Vec<Evidence>,
+}
+
+/// What shows a failure over: in words, and the line (if any) and time that say it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Cleared {
+    pub what: String,
+    pub artifact: String,
+    pub line: Option<u64>,
+    pub timestamp: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -128,6 +128,9 @@ pub fn redact_report(report: &mut Report, policy: Policy) {
         .chain(report.resolved.iter_mut())
     {
         fix(&mut r.reason);
+        for c in &mut r.cleared_by {
+            fix(&mut c.what);
+        }
         for e in &mut r.evidence {
             fix(&mut e.text);
             fix(&mut e.excerpt);

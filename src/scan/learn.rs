@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use crate::facts::{
-    ArtifactFacts, ArtifactKind, MountSuccess, PodAction, PodLifecycle, VersionFact,
+    ArtifactFacts, ArtifactKind, LogMoment, MountSuccess, PodAction, PodLifecycle, VersionFact,
 };
 use crate::logline::split_line;
 use crate::records::Record;
@@ -137,6 +137,7 @@ pub(super) fn learn_from_probe(
             if let Some(v) = m.captures.get("volume") {
                 a.mount_successes.push(MountSuccess {
                     line: record.first_line,
+                    timestamp: record.timestamp,
                     volume: v.clone(),
                     pod_uid: m.captures.get("uid").cloned(),
                 });
@@ -157,6 +158,13 @@ pub(super) fn learn_from_probe(
                 // version: a pod's `Version: v4.8.0` is its component's.
                 if f.component == "kubernetes" && a.kind != Some(ArtifactKind::KubeletLog) {
                     continue;
+                }
+                // The kubelet states its version once per start.
+                if f.component == "kubernetes" {
+                    a.kubelet_starts.push(LogMoment {
+                        line: record.first_line,
+                        timestamp: record.timestamp,
+                    });
                 }
                 f.line = record.first_line;
                 if !a

@@ -252,6 +252,12 @@ impl<'a> Scanner<'a> {
         }
         let km = self.matcher.for_kind(kind);
         let buf = std::mem::take(&mut cur.buf);
+        // How far the log reaches in time, for "never again after".
+        if let Some(t) = last_dated_line(&buf) {
+            if let Some(a) = self.obs.artifacts.get_mut(cur.artifact) {
+                a.last_time = Some(t);
+            }
+        }
         let scan_from = cur.scan_from.min(buf.len());
         let lines = BlockLines(&buf);
         let mut deferred: Option<usize> = None;
@@ -582,6 +588,27 @@ impl<'a> Scanner<'a> {
             note,
         });
     }
+}
+
+/// The time of the last line of a block that has one (continuation lines
+/// and a partial last line have none); only the last few lines are tried.
+fn last_dated_line(buf: &[u8]) -> Option<crate::logline::Timestamp> {
+    let mut end = buf.len();
+    for _ in 0..8 {
+        let start = memchr::memrchr(b'\n', buf.get(..end.saturating_sub(1))?).map_or(0, |i| i + 1);
+        let line = buf.get(start..end)?;
+        if let Some(t) = std::str::from_utf8(line)
+            .ok()
+            .and_then(|l| crate::logline::split_line(l).timestamp)
+        {
+            return Some(t);
+        }
+        if start == 0 {
+            return None;
+        }
+        end = start;
+    }
+    None
 }
 
 /// Whether a `SyncLoop` line is a pod's DELETE or REMOVE (klog text

@@ -5,6 +5,7 @@
 //! explains them. The verdicts are plain data; the report is built from them
 //! elsewhere.
 
+mod cleared;
 mod conditions;
 mod fix;
 mod history;
@@ -18,13 +19,13 @@ use std::collections::BTreeMap;
 
 use super::load::RulePack;
 use crate::facts::{
-    Affected, ConditionResult, ConditionStatus, Confidence, Effect, Explained, Fix, NodeFacts,
-    NodeStatus, Observations, Severity, SignalHit,
+    Affected, Clearance, ConditionResult, ConditionStatus, Confidence, Effect, Explained, Fix,
+    NodeFacts, NodeStatus, Observations, Severity, SignalHit,
 };
 use crate::layout::Layout;
 use crate::logline::Timestamp;
 use conditions::{evaluate_condition, Ctx, TextIndex};
-use subject::{event_of, subject, PodIndex, Subject};
+use subject::{event_of, pair_companions, subject, PodIndex, Subject};
 
 /// A rule's current finding on one node (or on no node the bundle names).
 #[derive(Clone, Debug)]
@@ -59,6 +60,11 @@ pub struct Dismissed<'a> {
     pub node: Option<String>,
     /// What ruled it out, or what resolved it.
     pub reason: String,
+    /// The evidence that shows a resolved failure over, and when.
+    pub cleared_by: Vec<Clearance>,
+    pub affected: Affected,
+    pub first_seen: Option<Timestamp>,
+    pub last_seen: Option<Timestamp>,
     pub hits: Vec<&'a SignalHit>,
     pub occurrences: u64,
     pub conditions: Vec<ConditionResult>,
@@ -84,12 +90,17 @@ struct Group<'h> {
     hits: Vec<(&'h SignalHit, Subject)>,
 }
 
-/// What the conditions decide for one group.
+/// What the conditions and later evidence decide for one group.
 struct Outcome<'g, 'h> {
     group: &'g Group<'h>,
     conditions: Vec<ConditionResult>,
     ruled_out: bool,
-    resolved: Option<String>,
+    /// A package change after the failures ended what a ruled-out rule needed.
+    changed: Option<String>,
+    /// The hits no later evidence shows over.
+    current: Vec<(&'h SignalHit, Subject)>,
+    /// The hits later evidence shows over, with that evidence.
+    cleared: Option<cleared::Cleared<'h>>,
 }
 
 pub fn evaluate<'a>(
@@ -144,6 +155,7 @@ pub fn evaluate<'a>(
                     b.record.first_line,
                 ))
         });
+        pair_companions(&mut g.hits);
     }
     let ctx = Ctx {
         obs,
@@ -152,9 +164,10 @@ pub fn evaluate<'a>(
         statuses,
         text_found,
     };
+    let evidence = cleared::Evidence::new(obs, year);
     let outcomes: Vec<Outcome<'_, 'a>> = groups
         .values()
-        .filter_map(|g| outcome(pack, &ctx, g, year))
+        .filter_map(|g| outcome(pack, &ctx, &evidence, g, year))
         .collect();
     let mut verdicts = Verdicts {
         year,
@@ -165,17 +178,28 @@ pub fn evaluate<'a>(
             continue;
         };
         let node = o.group.node.clone();
-        let all_hits: Vec<&SignalHit> = o.group.hits.iter().map(|(h, _)| *h).collect();
-        let all_occurrences = occurrences(&all_hits, obs);
-        if let Some(reason) = &o.resolved {
-            verdicts.resolved.push(Dismissed {
+        let dismissed = |reason: String, hits: &[(&'a SignalHit, Subject)], cleared_by| {
+            let (first_seen, last_seen) = seen(hits, obs, year);
+            let bare: Vec<&SignalHit> = hits.iter().map(|(h, _)| *h).collect();
+            Dismissed {
                 rule: o.group.rule,
-                node,
-                reason: format!("resolved: {reason}"),
-                hits: all_hits.clone(),
-                occurrences: all_occurrences,
+                node: node.clone(),
+                reason,
+                cleared_by,
+                affected: fix::affected(hits, node.as_deref()),
+                first_seen,
+                last_seen,
+                occurrences: occurrences(hits, obs),
+                hits: bare,
                 conditions: o.conditions.clone(),
-            });
+            }
+        };
+        if let Some(reason) = &o.changed {
+            verdicts.resolved.push(dismissed(
+                format!("resolved: {reason}"),
+                &o.group.hits,
+                Vec::new(),
+            ));
             continue;
         }
         if o.ruled_out {
@@ -183,18 +207,33 @@ pub fn evaluate<'a>(
                 .map(|r| format!("{}: {}", r.name, r.detail))
                 .collect::<Vec<_>>()
                 .join("; ");
-            verdicts.ruled_out.push(Dismissed {
-                rule: o.group.rule,
-                node,
-                reason,
-                hits: all_hits.clone(),
-                occurrences: all_occurrences,
-                conditions: o.conditions.clone(),
-            });
+            verdicts
+                .ruled_out
+                .push(dismissed(reason, &o.group.hits, Vec::new()));
             continue;
         }
+        if let Some(c) = &o.cleared {
+            let reason = c
+                .clearances
+                .iter()
+                .map(|c| {
+                    let line = c.line.map(|l| format!(" line {l}")).unwrap_or_default();
+                    let time = c.timestamp.map(|t| format!(", {t}")).unwrap_or_default();
+                    format!("{} ({}{line}{time})", c.what, c.artifact)
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            verdicts.resolved.push(dismissed(
+                format!("resolved: {reason}"),
+                &c.hits,
+                c.clearances.clone(),
+            ));
+        }
         // A symptom hit is folded into a specific finding that explains it.
-        let mut hits: Vec<(&SignalHit, Subject)> = o.group.hits.clone();
+        let mut hits: Vec<(&SignalHit, Subject)> = o.current.clone();
+        if hits.is_empty() {
+            continue;
+        }
         if rule.spec.symptom {
             hits.retain(|(_, s)| explainer(pack, &outcomes, o.group.rule, s).is_none());
             if hits.is_empty() {
@@ -217,7 +256,7 @@ pub fn evaluate<'a>(
             confidence,
             confidence_reason,
             affected: fix::affected(&hits, node),
-            occurrences: occurrences(&hits.iter().map(|(h, _)| *h).collect::<Vec<_>>(), obs),
+            occurrences: occurrences(&hits, obs),
             hits: hits.iter().map(|(h, _)| *h).collect(),
             first_seen,
             last_seen,
@@ -245,6 +284,7 @@ pub fn evaluate<'a>(
 fn outcome<'g, 'h>(
     pack: &RulePack,
     ctx: &Ctx<'_>,
+    evidence: &cleared::Evidence<'_>,
     g: &'g Group<'h>,
     year: Option<u16>,
 ) -> Option<Outcome<'g, 'h>> {
@@ -258,23 +298,28 @@ fn outcome<'g, 'h>(
     let ruled_out = failed_requires(rule, &conditions, ConditionStatus::Failed)
         .next()
         .is_some();
-    let resolved = if ruled_out {
+    let changed = if ruled_out {
         ctx.nodes
             .iter()
             .find(|f| Some(&f.name) == g.node.as_ref())
             .and_then(|facts| {
                 resolved::by_package_change(facts, rule, &conditions, &g.hits, ctx.obs, year)
             })
-    } else if rule.spec.symptom {
-        None
     } else {
-        resolved::by_mount_success(&g.hits, ctx.obs)
+        None
+    };
+    let (current, cleared) = if ruled_out {
+        (g.hits.clone(), None)
+    } else {
+        cleared::split(&g.hits, evidence)
     };
     Some(Outcome {
         group: g,
-        ruled_out: ruled_out && resolved.is_none(),
+        ruled_out: ruled_out && changed.is_none(),
         conditions,
-        resolved,
+        changed,
+        current,
+        cleared,
     })
 }
 
@@ -438,10 +483,12 @@ fn seen(
 }
 
 /// How many times a group's records say the failure happened: an event
-/// counts as often as it was seen, a log record once.
-fn occurrences(hits: &[&SignalHit], obs: &Observations) -> u64 {
+/// counts as often as it was seen, a log record once, and a record that
+/// only accompanies another (see `pair_companions`) not at all.
+fn occurrences(hits: &[(&SignalHit, Subject)], obs: &Observations) -> u64 {
     hits.iter()
-        .map(|h| {
+        .filter(|(_, s)| !s.companion)
+        .map(|(h, _)| {
             let from_events = obs
                 .artifacts
                 .get(h.artifact)

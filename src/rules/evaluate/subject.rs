@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::facts::{ArtifactKind, Event, Observations, SignalHit};
 use crate::layout::Layout;
+use crate::logline::Timestamp;
 use crate::records::quotes;
 
 /// Who a hit is about.
@@ -18,6 +19,58 @@ pub(super) struct Subject {
     pub(super) namespace: Option<String>,
     pub(super) volumes: BTreeSet<String>,
     pub(super) uid: Option<String>,
+    /// Took its pod from the record beside it, which tells the same failure
+    /// (see `pair_companions`): counted once, with that record.
+    pub(super) companion: bool,
+}
+
+impl Subject {
+    fn names_nothing(&self) -> bool {
+        self.pod.is_none() && self.uid.is_none() && self.volumes.is_empty()
+    }
+}
+
+/// Records of one rule that sit within this many lines of each other, in
+/// the same second, tell one failure.
+const COMPANION_LINES: u64 = 3;
+
+/// A record that names no pod (`Couldn't get secret ns/x: secret "x" not
+/// found`) next to one of the same rule that does (`nestedpendingoperations`
+/// ... `podName:`, logged the same instant) is the same failure: it takes that
+/// record's pod, UID and volumes. `hits` are sorted by artifact and line.
+pub(super) fn pair_companions(hits: &mut [(&SignalHit, Subject)]) {
+    let second = |h: &SignalHit| {
+        h.record
+            .timestamp
+            .map(|t| Timestamp { micros: 0, ..t }.sort_key())
+    };
+    for i in 0..hits.len() {
+        let Some((h, s)) = hits.get(i) else { continue };
+        if !s.names_nothing() {
+            continue;
+        }
+        let (artifact, line, at) = (h.artifact, h.record.first_line, second(h));
+        let partner = hits
+            .iter()
+            .enumerate()
+            .filter(|(j, (o, os))| {
+                *j != i
+                    && !os.names_nothing()
+                    && !os.companion
+                    && o.artifact == artifact
+                    && o.record.first_line.abs_diff(line) <= COMPANION_LINES
+                    && second(o) == at
+            })
+            .min_by_key(|(_, (o, _))| o.record.first_line.abs_diff(line))
+            .map(|(_, (_, os))| os.clone());
+        if let (Some(p), Some((_, s))) = (partner, hits.get_mut(i)) {
+            s.pod = p.pod;
+            s.namespace = s.namespace.take().or(p.namespace);
+            s.uid = p.uid;
+            s.volumes = p.volumes;
+            s.companion = true;
+        }
+    }
 }
 
 /// What the bundle says about each pod it names: by name, its namespace and

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::facts::{
-    ArtifactFacts, ArtifactKind, MountEntry, MountSuccess, Package, PackageChange, PackageManager,
-    TextFound, VersionFact,
+    ArtifactFacts, ArtifactKind, Event, MountEntry, MountSuccess, Package, PackageChange,
+    PackageManager, TextFound, VersionFact,
 };
 use crate::layout;
 use crate::logline::Timestamp;
@@ -439,6 +439,7 @@ fn a_later_mount_success_of_the_volume_resolves_the_failure() {
     b.hit(&pack, "plain", log, 10, plain);
     b.facts(log).mount_successes.push(MountSuccess {
         line: 5,
+        timestamp: None,
         volume: "data".into(),
         pod_uid: None,
     });
@@ -450,6 +451,7 @@ fn a_later_mount_success_of_the_volume_resolves_the_failure() {
     );
     b.facts(log).mount_successes.push(MountSuccess {
         line: 11,
+        timestamp: None,
         volume: "data".into(),
         pod_uid: None,
     });
@@ -457,7 +459,7 @@ fn a_later_mount_success_of_the_volume_resolves_the_failure() {
     assert!(d.findings.is_empty(), "{d:?}");
     assert_eq!(
         d.resolved,
-        ["plain@w: resolved: volume data mounted at b/w/kubelet.log line 11, after the last failure at line 10"]
+        ["plain@w: resolved: volume data mounted after the last failure (b/w/kubelet.log line 11)"]
     );
 }
 
@@ -523,4 +525,246 @@ fn a_finding_names_its_pods_volumes_and_times() {
     assert_eq!(volumes, &["data", "logs"]);
     assert_eq!(first.as_deref(), Some("2023-04-18T08:42:39.000001"));
     assert_eq!(last.as_deref(), Some("2023-04-18T09:00:00.000001"));
+}
+
+// Later evidence in the bundle: what shows a failure over, per pod.
+
+/// `plain` fails for volume `data` of `shop/web-0` at 08:42:39 and 08:44:39
+/// (lines 10 and 20 of a 2024 kubelet log on node `w`).
+fn failing_pod(pack: &RulePack) -> (Bundle, usize) {
+    let mut b = Bundle::default();
+    let log = b.artifact("b/w/kubelet.log", ArtifactKind::KubeletLog);
+    b.facts(log).year = Some(2024);
+    for (line, time) in [(10, "08:42:39"), (20, "08:44:39")] {
+        b.hit(
+            pack,
+            "plain",
+            log,
+            line,
+            &format!(r#"E0418 {time}.000001    1187 x.go:1] plain failed for volume "data" pod "shop/web-0""#),
+        );
+    }
+    (b, log)
+}
+
+fn at(hour: u8, minute: u8) -> Option<Timestamp> {
+    Some(Timestamp {
+        year: Some(2024),
+        month: 4,
+        day: 18,
+        hour,
+        minute,
+        second: 0,
+        micros: 0,
+    })
+}
+
+#[test]
+fn a_pod_removed_from_the_node_after_its_last_failure_is_past() {
+    let pack = pack();
+    let removed = |line: u64| crate::facts::PodLifecycle {
+        action: crate::facts::PodAction::Remove,
+        namespace: "shop".into(),
+        name: "web-0".into(),
+        uid: None,
+        timestamp: None,
+        line,
+    };
+    // Removed between the two failures: the second is still current.
+    let (mut b, log) = failing_pod(&pack);
+    b.facts(log).pod_lifecycle.push(removed(15));
+    assert_eq!(decide(&pack, &b).findings, ["plain@w (confirmed)"]);
+    // Removed after the last one: over, and said where.
+    let (mut b, log) = failing_pod(&pack);
+    b.facts(log).pod_lifecycle.push(removed(30));
+    let d = decide(&pack, &b);
+    assert!(d.findings.is_empty(), "{d:?}");
+    assert_eq!(
+        d.resolved,
+        ["plain@w: resolved: pod web-0 removed from the node (SyncLoop REMOVE) (b/w/kubelet.log line 30)"]
+    );
+}
+
+#[test]
+fn a_pod_its_controller_deleted_or_ready_again_later_is_past() {
+    let pack = pack();
+    let deleted = |time: &str| Event {
+        kind: "Normal".into(),
+        reason: "SuccessfulDelete".into(),
+        object: Some("replicaset/web".into()),
+        namespace: Some("shop".into()),
+        source: Some("replicaset-controller".into()),
+        message: "Deleted pod: web-0".into(),
+        count: 1,
+        age: Some(time.into()),
+        line: 7,
+        ..Event::default()
+    };
+    let events = |b: &mut Bundle, e: Event| {
+        let a = b.artifact("b/namespaces/shop/core/events.yaml", ArtifactKind::Events);
+        b.facts(a).events.push(e);
+    };
+    let (mut b, _) = failing_pod(&pack);
+    events(&mut b, deleted("2024-04-18T08:43:00Z"));
+    assert_eq!(
+        decide(&pack, &b).findings.len(),
+        1,
+        "deleted before the last failure"
+    );
+    let (mut b, _) = failing_pod(&pack);
+    events(&mut b, deleted("2024-04-18T08:50:00Z"));
+    let d = decide(&pack, &b);
+    assert!(d.findings.is_empty(), "{d:?}");
+    assert!(d.resolved[0].contains("deleted by its controller (replicaset-controller)"));
+    // Ready again: since after the last failure clears it, since before does not.
+    let ready = |b: &mut Bundle, since: &str| {
+        let a = b.artifact(
+            "b/namespaces/shop/pods/web-0/web-0.yaml",
+            ArtifactKind::PodJson,
+        );
+        b.facts(a).pods.push(crate::facts::PodFacts {
+            name: "web-0".into(),
+            namespace: Some("shop".into()),
+            phase: Some("Running".into()),
+            ready_since: Some(since.into()),
+            ..crate::facts::PodFacts::default()
+        });
+    };
+    let (mut b, _) = failing_pod(&pack);
+    ready(&mut b, "2024-04-18T08:40:00Z");
+    assert_eq!(
+        decide(&pack, &b).findings.len(),
+        1,
+        "Ready before the last failure"
+    );
+    let (mut b, _) = failing_pod(&pack);
+    ready(&mut b, "2024-04-18T08:45:10Z");
+    let d = decide(&pack, &b);
+    assert!(d.findings.is_empty(), "{d:?}");
+    assert!(
+        d.resolved[0].contains("pod web-0 Ready since 2024-04-18T08:45:10"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_pod_missing_from_its_namespace_listing_is_gone_but_an_unlisted_namespace_says_nothing() {
+    let pack = pack();
+    let listing = |b: &mut Bundle, ns: &str| {
+        let a = b.artifact(&format!("b/pods/{ns}.json"), ArtifactKind::PodJson);
+        b.facts(a).pods.push(crate::facts::PodFacts {
+            name: "web-1".into(),
+            namespace: Some(ns.into()),
+            ..crate::facts::PodFacts::default()
+        });
+    };
+    let (mut b, _) = failing_pod(&pack);
+    listing(&mut b, "kube-system");
+    assert_eq!(decide(&pack, &b).findings.len(), 1);
+    let (mut b, _) = failing_pod(&pack);
+    listing(&mut b, "shop");
+    let d = decide(&pack, &b);
+    assert!(d.findings.is_empty(), "{d:?}");
+    assert!(d.resolved[0].contains("is not among the 1 pods the bundle lists for namespace shop"));
+}
+
+#[test]
+fn a_failure_only_just_after_the_kubelet_started_is_a_start_up_transient() {
+    let pack = pack();
+    let plain = |time: &str| {
+        format!(r#"E0418 {time}.000001    1187 x.go:1] plain failed for volume "cache""#)
+    };
+    let transient = |last_log: Option<Timestamp>, fail_at: &str| {
+        let mut b = Bundle::default();
+        let log = b.artifact("b/w/kubelet.log", ArtifactKind::KubeletLog);
+        b.facts(log).year = Some(2024);
+        b.facts(log).kubelet_starts.push(crate::facts::LogMoment {
+            line: 1,
+            timestamp: at(8, 40),
+        });
+        b.facts(log).last_time = last_log;
+        b.hit(&pack, "plain", log, 10, &plain(fail_at));
+        decide(&pack, &b)
+    };
+    // Two minutes after the start, and an hour of log after it: over.
+    let d = transient(at(9, 42), "08:42:00");
+    assert!(d.findings.is_empty(), "{d:?}");
+    assert!(d.resolved[0].contains("only in the first 10 minutes after the kubelet started"));
+    // The log ends soon after: it cannot say the failure stopped.
+    assert_eq!(transient(at(8, 45), "08:42:00").findings.len(), 1);
+    // Half an hour after the start: not a start-up transient.
+    assert_eq!(transient(at(9, 42), "09:10:00").findings.len(), 1);
+}
+
+#[test]
+fn of_two_pods_only_the_one_still_failing_stays_a_finding() {
+    let pack = pack();
+    let (mut b, log) = failing_pod(&pack);
+    b.hit(
+        &pack,
+        "plain",
+        log,
+        25,
+        r#"E0418 08:45:39.000001    1187 x.go:1] plain failed for volume "data" pod "shop/web-1""#,
+    );
+    b.facts(log).pod_lifecycle.push(crate::facts::PodLifecycle {
+        action: crate::facts::PodAction::Remove,
+        namespace: "shop".into(),
+        name: "web-0".into(),
+        uid: None,
+        timestamp: None,
+        line: 30,
+    });
+    let d = decide(&pack, &b);
+    assert_eq!(d.findings, ["plain@w (confirmed)"]);
+    assert_eq!(d.details[0].0, ["shop/web-1"]);
+    assert_eq!(d.resolved.len(), 1);
+    assert!(d.resolved[0].contains("pod web-0 removed"), "{d:?}");
+}
+
+/// The kubelet logs a missing secret twice per attempt: `secret.go` names the
+/// secret, `nestedpendingoperations.go` the pod, at the same instant
+/// (must-gather-cnv-nodes, worker-0-486zc kubelet journal, lines 1-2).
+#[test]
+fn a_record_beside_the_one_naming_the_pod_is_the_same_failure() {
+    let pack = pack();
+    let mut b = Bundle::default();
+    let log = b.artifact("b/w/kubelet.log", ArtifactKind::KubeletLog);
+    b.hit(
+        &pack,
+        "plain",
+        log,
+        1,
+        r#"E1201 10:18:23.773329    2855 secret.go:188] plain failed for volume "x""#,
+    );
+    // As `Couldn't get secret ns/x: secret "x" not found` does: no pod, no volume.
+    if let Some(h) = b.obs.hits.last_mut() {
+        h.captures.clear();
+    }
+    b.hit(
+        &pack,
+        "plain",
+        log,
+        2,
+        r#"E1201 10:18:23.773396    2855 nestedpendingoperations.go:348] plain failed for volume "client-ca-bundle" pod "openshift-monitoring/metrics-server-84556684df-dhcwb""#,
+    );
+    let layout = layout::resolve(&b.obs.artifacts);
+    let nodes = crate::node_facts::build(&b.obs, &layout);
+    let v = evaluate(&pack, &b.obs, &layout, &nodes);
+    assert_eq!(v.findings.len(), 1);
+    let f = &v.findings[0];
+    assert_eq!(
+        f.affected.pods,
+        ["openshift-monitoring/metrics-server-84556684df-dhcwb"]
+    );
+    assert_eq!(f.occurrences, 1, "one failed attempt, logged twice");
+    drop(v);
+    drop(nodes);
+    // A minute apart, the same two records are two failures.
+    if let Some(h) = b.obs.hits.last_mut() {
+        h.record.timestamp = h.record.timestamp.map(|t| Timestamp { minute: 19, ..t });
+    }
+    let nodes = crate::node_facts::build(&b.obs, &layout);
+    let v = evaluate(&pack, &b.obs, &layout, &nodes);
+    assert_eq!(v.findings[0].occurrences, 2);
 }
