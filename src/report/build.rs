@@ -16,6 +16,32 @@ use crate::rules::evaluate::{Dismissed, Verdicts};
 use crate::rules::load::{Rule, RulePack};
 use crate::unrecognized::Cluster;
 
+/// For a symptom standing alone (a mount timeout, an attach failure): the
+/// most frequent error no rule explains on one of its pods or naming one of
+/// its volumes, which more likely says why than "nothing else explains it".
+fn unexplained_beside<'c>(
+    rule: &Rule,
+    affected: &crate::facts::Affected,
+    clusters: &'c [Cluster],
+) -> Option<&'c Cluster> {
+    if !rule.spec.symptom {
+        return None;
+    }
+    let bare = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let pods: Vec<String> = affected.pods.iter().map(|p| bare(p)).collect();
+    clusters
+        .iter()
+        .filter(|c| !c.benign)
+        .filter(|c| {
+            c.pods.iter().any(|p| pods.contains(&bare(p)))
+                || affected
+                    .volumes
+                    .iter()
+                    .any(|v| c.example_text.contains(&format!("\"{v}\"")))
+        })
+        .max_by_key(|c| c.count)
+}
+
 /// Evidence records shown per finding (all are counted in `occurrences`).
 const MAX_EVIDENCE: usize = 6;
 const MAX_EVIDENCE_PER_ARTIFACT: usize = 2;
@@ -63,7 +89,13 @@ pub fn build(parts: Parts<'_>) -> Report {
                 severity: f.severity,
                 category: rule.spec.category.clone(),
                 confidence: f.confidence,
-                confidence_reason: f.confidence_reason.clone(),
+                confidence_reason: match unexplained_beside(rule, &f.affected, &clusters) {
+                    Some(c) => format!(
+                        "a symptom: an error no rule knows, on the same pod or volume, may be its cause: \"{}\" ({} time(s), {} line {})",
+                        c.template, c.count, c.example_artifact, c.example_line
+                    ),
+                    None => f.confidence_reason.clone(),
+                },
                 summary: rule.spec.summary.clone(),
                 affected: f.affected.clone(),
                 evidence: evidence(&f.hits, obs, rule, year),

@@ -1,0 +1,61 @@
+//! What a report concludes from several artifacts together, on small
+//! real-looking bundles written to a temporary folder.
+
+use podmortem::report::Report;
+use podmortem::rules::load;
+use podmortem::{Analyzer, Options};
+
+fn analyze(files: &[(&str, &str)]) -> Report {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let pack = load::load(&load::builtin_sources()).unwrap_or_else(|e| panic!("{e}"));
+    Analyzer::new(pack, Options::default())
+        .analyze(dir.path())
+        .expect("report")
+}
+
+/// A CSI driver's own error, in no rule, on the pod whose mount then times
+/// out: the timeout (a symptom) must point at it, not claim that nothing
+/// else explains it. The kubelet lines are 1.29's formats
+/// (`csi_attacher.go`, `nestedpendingoperations.go`, `pod_workers.go`).
+#[test]
+fn a_lone_symptom_points_at_the_unrecognised_error_on_its_pod() {
+    let log = r#"I0603 13:11:40.000001    1211 server.go:487] "Kubelet version" kubeletVersion="v1.29.4"
+E0603 13:12:01.118934    1211 csi_attacher.go:366] kubernetes.io/csi: attacher.MountDevice failed: rpc error: code = Internal desc = volume vol-7f3a: backend quorum lost on store pool-2
+E0603 13:12:01.119023    1211 nestedpendingoperations.go:348] Operation for "{volumeName:kubernetes.io/csi/block.csi.example.com^vol-7f3a podName: nodeName:}" failed. No retries permitted until 2024-06-03 13:12:01.619001 +0000 UTC m=+21.2 (durationBeforeRetry 500ms). Error: MountVolume.MountDevice failed for volume "pvc-0c1a" (UniqueName: "kubernetes.io/csi/block.csi.example.com^vol-7f3a") pod "web-0" (UID: "0c1a2b3c-1111-4a4a-9b9b-000000000001") : rpc error: code = Internal desc = volume vol-7f3a: backend quorum lost on store pool-2
+E0603 13:14:04.000001    1211 pod_workers.go:1298] "Error syncing pod, skipping" err="unmounted volumes=[data], unattached volumes=[data kube-api-access-x]: timed out waiting for the condition" pod="shop/web-0" podUID="0c1a2b3c-1111-4a4a-9b9b-000000000001"
+"#;
+    let r = analyze(&[("node-a/kubelet.log", log)]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "mount-wait-timeout")
+        .expect("the timeout is reported");
+    assert!(
+        f.confidence_reason.contains("backend quorum lost on store"),
+        "{}",
+        f.confidence_reason
+    );
+    assert!(!f.confidence_reason.contains("nothing else"));
+    // Without the driver's error, the symptom stands alone and says so.
+    let alone: String = log
+        .lines()
+        .filter(|l| !l.contains("quorum"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let r = analyze(&[("node-a/kubelet.log", &alone)]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "mount-wait-timeout")
+        .expect("the timeout is reported");
+    assert!(
+        f.confidence_reason.contains("nothing else"),
+        "{}",
+        f.confidence_reason
+    );
+}
