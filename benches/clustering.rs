@@ -19,22 +19,15 @@
 //!
 //! The bundle: `PODMORTEM_BENCH_BUNDLE`, or `bench.sh`'s 500 MB one if it was made.
 
-use std::io::Read;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use podmortem::classify::classify;
-use podmortem::facts::ArtifactKind;
 use podmortem::rules::load::{builtin_sources, load};
 use podmortem::rules::matcher::Matcher;
 use podmortem::scan::scan_text;
 
-/// One log entry of the bundle, read into memory once.
-struct Entry {
-    path: String,
-    kind: ArtifactKind,
-    text: String,
-}
+mod common;
+use common::{entries, inflate, median, timed};
 
 fn main() {
     let bundle = std::env::var_os("PODMORTEM_BENCH_BUNDLE")
@@ -135,46 +128,6 @@ fn main() {
         "  10 % budget                {budget:>7.3} s; after the pass {left:.3} s, {:.2} us per record",
         left.max(0.0) * 1e6 / (records.max(1) as f64)
     );
-}
-
-/// The bundle's regular files, inflated and read whole (lossy UTF-8, as the scan reads them).
-fn entries(gz: &[u8]) -> std::io::Result<Vec<Entry>> {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(gz));
-    let mut out = Vec::new();
-    for entry in archive.entries()? {
-        let mut entry = entry?;
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let path = entry.path()?.to_string_lossy().into_owned();
-        let mut raw = Vec::new();
-        entry.read_to_end(&mut raw)?;
-        let kind = classify(&path, &raw[..raw.len().min(64 * 1024)]);
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        out.push(Entry { path, kind, text });
-    }
-    Ok(out)
-}
-
-/// Inflate the bundle and walk its tar entries, discarding the bytes: the reader's share.
-fn inflate(gz: &[u8]) -> std::io::Result<u64> {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(gz));
-    let mut total = 0;
-    for entry in archive.entries()? {
-        total += std::io::copy(&mut entry?, &mut std::io::sink())?;
-    }
-    Ok(total)
-}
-
-fn timed(f: impl FnOnce()) -> Duration {
-    let start = Instant::now();
-    f();
-    start.elapsed()
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
 fn fail(bundle: &std::path::Path, e: std::io::Error) -> ! {

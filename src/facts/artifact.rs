@@ -103,6 +103,10 @@ pub struct ContainerStatus {
     pub last_message: Option<String>,
     pub exit_code: Option<i64>,
     pub restart_count: Option<u64>,
+    /// `Ready: True` (describe) or `ready: true` (JSON).
+    pub ready: Option<bool>,
+    /// When the running container started (RFC 3339).
+    pub started_at: Option<String>,
     /// `mount path from volume (ro|rw[,path = "subpath"])` rows.
     pub mounts: Vec<ContainerMount>,
 }

@@ -356,6 +356,7 @@ fn parse_pod(chunk: &[&str], first_index: usize) -> Option<PodFacts> {
                                 sub = Sub::LastState;
                             }
                             "Restart Count" => c.restart_count = value.trim().parse().ok(),
+                            "Ready" => c.ready = Some(value.trim() == "True"),
                             "Mounts" => sub = Sub::Mounts,
                             _ => {}
                         }
@@ -372,6 +373,8 @@ fn parse_pod(chunk: &[&str], first_index: usize) -> Option<PodFacts> {
                                 message = MessageTarget::LastState;
                             }
                             "Message" => message = MessageTarget::Discard,
+                            // `Started:  Tue, 18 Apr 2023 08:42:39 +0000` (RFC 1123Z).
+                            "Started" if !last => c.started_at = rfc1123(value),
                             _ => {}
                         }
                     }
@@ -417,6 +420,7 @@ fn parse_pod(chunk: &[&str], first_index: usize) -> Option<PodFacts> {
     if let Some(v) = volume.take() {
         pod.volumes.push(v.finish());
     }
+    pod.ready_since = ready_since(&pod.containers);
     for c in &mut pod.containers {
         if let Some(m) = c.last_message.as_mut() {
             let keep = m.trim_end().len();
@@ -442,6 +446,41 @@ fn parse_pod(chunk: &[&str], first_index: usize) -> Option<PodFacts> {
         return None;
     }
     Some(pod)
+}
+
+/// A describe's `Started:` time (`Tue, 18 Apr 2023 08:42:39 +0000`) as RFC 3339.
+fn rfc1123(value: &str) -> Option<String> {
+    static PARSER: jiff::fmt::rfc2822::DateTimeParser = jiff::fmt::rfc2822::DateTimeParser::new();
+    PARSER
+        .parse_timestamp(value.trim())
+        .ok()
+        .map(|t| t.to_string())
+}
+
+/// When a pod whose containers all run and are ready became so: the latest
+/// container start (init containers that completed do not count).
+pub(crate) fn ready_since(containers: &[ContainerStatus]) -> Option<String> {
+    let mut latest: Option<&str> = None;
+    let mut running = 0;
+    for c in containers {
+        match c.state.as_deref() {
+            Some("Running") | Some("running") => {
+                if c.ready != Some(true) {
+                    return None;
+                }
+                running += 1;
+                let started = c.started_at.as_deref()?;
+                // RFC 3339 UTC strings of one shape order as text.
+                if latest.is_none_or(|l| started > l) {
+                    latest = Some(started);
+                }
+            }
+            Some("Terminated") | Some("terminated")
+                if c.state_reason.as_deref() == Some("Completed") => {}
+            _ => return None,
+        }
+    }
+    (running > 0).then(|| latest.map(str::to_string)).flatten()
 }
 
 #[cfg(test)]
@@ -893,6 +932,36 @@ Events:
         );
         assert_eq!((c.exit_code, c.restart_count), (Some(2), Some(3)));
         assert_eq!(c.state.as_deref(), Some("Running"));
+    }
+
+    /// A Running and Ready pod says since when (ali5ter/k8s-notes, minikube
+    /// notes: `kubectl describe pod hello-minikube-69c6558555-fqf8r`, cut).
+    #[test]
+    fn a_running_ready_pod_says_since_when() {
+        let text = "Name:               hello-minikube-69c6558555-fqf8r
+Namespace:          default
+Node:               minikube/172.16.65.154
+Start Time:         Tue, 09 Jul 2019 13:19:25 -0400
+Status:             Running
+Containers:
+  hello-minikube:
+    Container ID:   docker://82e4802a75af5620d4de7ac4ad6944a6b443530ad26da84dff3f93c954ed59f4
+    Image:          gcr.io/google_containers/echoserver:1.4
+    Port:           8080/TCP
+    State:          Running
+      Started:      Tue, 09 Jul 2019 13:19:26 -0400
+    Ready:          True
+    Restart Count:  0
+Conditions:
+  Type              Status
+  Initialized       True 
+  Ready             True 
+";
+        let pods = parse(text);
+        assert_eq!(pods[0].ready_since.as_deref(), Some("2019-07-09T17:19:26Z"));
+        // Derived: the same pod not ready yet has no such time.
+        let pods = parse(&text.replace("Ready:          True", "Ready:          False"));
+        assert_eq!(pods[0].ready_since, None);
     }
 
     #[test]

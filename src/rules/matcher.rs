@@ -37,11 +37,12 @@ pub struct Probe {
     pub regex: Regex,
 }
 
-const LOGS: &[ArtifactKind] = &[
-    ArtifactKind::KubeletLog,
-    ArtifactKind::RuntimeLog,
-    ArtifactKind::OtherLog,
-];
+/// The lines that state a component's version: the kubelet's at each start,
+/// the runtime it found, containerd's and Kata's own.
+const VERSION_LINES: &str = r#"(?:Kubelet version" kubeletVersion="v?(?P<kubernetes>[0-9][^"\s]*)"|\] Version: v(?P<kubernetes_old>[0-9][^\s"]*)|containerRuntime="(?P<runtime>[a-z\-]+)" version="v?(?P<runtime_version>[0-9][^"\s]*)"|starting containerd.*version=v?"?(?P<containerd>[0-9][^"\s]*)|kata-agent version (?P<kata>[0-9][^\s",]*)|katautils.*version=v?(?P<kata2>[0-9][^\s",]*))"#;
+
+/// Logs other than the kubelet's that state versions.
+const RUNTIME_LOGS: &[ArtifactKind] = &[ArtifactKind::RuntimeLog, ArtifactKind::OtherLog];
 
 /// Probe names; `scan` turns their captures into facts.
 pub const PROBE_NODE: &str = "node-name";
@@ -62,10 +63,7 @@ fn probes() -> Vec<Probe> {
         build(
             PROBE_MOUNT_OK,
             &[ArtifactKind::KubeletLog],
-            &[
-                "SetUp succeeded for volume",
-                "MountDevice succeeded for volume",
-            ],
+            &["succeeded for volume"],
             r#"MountVolume\.(?:SetUp|MountDevice) succeeded for volume "(?P<volume>[^"]+)"(?:.*?pod "[^"]*" \(UID: "(?P<uid>[^"]+)"\))?"#,
         ),
         // Only the kubelet's own words about itself name its node: `Attempting
@@ -76,11 +74,8 @@ fn probes() -> Vec<Probe> {
         build(
             PROBE_NODE,
             &[ArtifactKind::KubeletLog],
-            &[
-                "to register node",
-                "registered node",
-                "was previously registered",
-            ],
+            // One literal for the three lines (each literal costs every byte).
+            &["register"],
             r#"(?:(?:Attempting to register|Successfully registered) node"?(?:\s+node=)?\s*"?(?P<node>[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?)|Node was previously registered"?\s+node="(?P<node_structured>[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?)"|Node (?P<node_text>[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?) was previously registered)"#,
         ),
         // A pod deleted from or gone from the node: names its namespace (a
@@ -98,9 +93,17 @@ fn probes() -> Vec<Probe> {
             // captures cost more than the whole scan of the line).
             r#"SyncLoop \(?(?:DELETE|REMOVE)\b"#,
         ),
+        // The kubelet's start lines (each start, for start-up transients)
+        // in its own log; the runtimes' in theirs.
         build(
             PROBE_VERSION,
-            LOGS,
+            &[ArtifactKind::KubeletLog],
+            &["Version: v", "kubeletVersion=", "containerRuntime="],
+            VERSION_LINES,
+        ),
+        build(
+            PROBE_VERSION,
+            RUNTIME_LOGS,
             &[
                 "Version: v",
                 "kubeletVersion=",
@@ -110,7 +113,7 @@ fn probes() -> Vec<Probe> {
                 "katautils",
                 "\"version\":\"",
             ],
-            r#"(?:Kubelet version" kubeletVersion="v?(?P<kubernetes>[0-9][^"\s]*)"|\] Version: v(?P<kubernetes_old>[0-9][^\s"]*)|containerRuntime="(?P<runtime>[a-z\-]+)" version="v?(?P<runtime_version>[0-9][^"\s]*)"|starting containerd.*version=v?"?(?P<containerd>[0-9][^"\s]*)|kata-agent version (?P<kata>[0-9][^\s",]*)|katautils.*version=v?(?P<kata2>[0-9][^\s",]*))"#,
+            VERSION_LINES,
         ),
     ]
 }
@@ -186,6 +189,12 @@ impl KindMatcher {
 
     pub fn is_empty(&self) -> bool {
         self.literals.is_empty() && self.always.is_empty()
+    }
+
+    /// Every literal the prefilter searches for this kind (`benches/literals.rs`
+    /// measures what each one costs).
+    pub fn literals(&self) -> &[Literal] {
+        &self.literals
     }
 
     /// The prefilter for text of this kind not seen yet.
