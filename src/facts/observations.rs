@@ -101,6 +101,10 @@ pub struct TextFound {
     pub condition: usize,
     pub artifact: usize,
     pub line: u64,
+    pub timestamp: Option<Timestamp>,
+    /// The condition regex's named captures (a `resolve` condition's must
+    /// agree with the failure's).
+    pub captures: BTreeMap<String, String>,
 }
 
 /// Everything the scan stage hands on.

@@ -75,13 +75,16 @@ pub enum ConditionStatus {
 }
 
 /// `require` conditions decide the outcome (false: ruled out; unknown: probable);
-/// `support` conditions only add corroboration and never rule out.
+/// `support` conditions only add corroboration and never rule out; a
+/// `resolve` condition's text found after a failure on its node shows the
+/// failure over (a CSI driver that registered after its pods failed).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Effect {
     #[default]
     Require,
     Support,
+    Resolve,
 }
 
 /// One condition of a rule, as evaluation decided it on one node.

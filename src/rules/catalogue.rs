@@ -60,6 +60,7 @@ fn condition_text(c: &super::schema::ConditionSpec) -> String {
     let effect = match c.effect {
         Effect::Require => "required (false rules it out)",
         Effect::Support => "corroborates",
+        Effect::Resolve => "found after the failures, shows them over",
     };
     format!("{what}: {effect}; settled by {}", c.needs)
 }

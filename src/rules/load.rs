@@ -11,6 +11,7 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 
 use super::schema::{ConditionFact, ConditionSpec, RuleFile};
+use crate::facts::Effect;
 use crate::version::VersionRange;
 
 /// The built-in pack, embedded so the single binary works anywhere.
@@ -403,6 +404,10 @@ fn check_file(file: &str, text: &str, problems: &mut Vec<Problem>) -> Option<Rul
                 Some("component and version")
             }
             ConditionFact::Text if c.regex.is_none() || c.kinds.is_empty() => Some("regex and in"),
+            // Only a line in a log has a place in time to come after a failure.
+            _ if c.effect == Effect::Resolve && c.fact != ConditionFact::Text => {
+                Some("fact = \"text\" (effect = \"resolve\" needs a line found after the failures)")
+            }
             ConditionFact::Mount
                 if c.fstype.is_empty()
                     && c.root_suffix.is_none()

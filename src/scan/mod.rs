@@ -503,6 +503,8 @@ impl<'a> Scanner<'a> {
                 condition,
                 artifact,
                 line: record.first_line,
+                timestamp: record.timestamp,
+                captures: m.captures,
             }),
             Target::Probe(_) => {}
         }

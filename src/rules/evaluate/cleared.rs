@@ -11,8 +11,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::super::load::RulePack;
 use super::subject::{event_of, Subject};
-use crate::facts::{ArtifactKind, Clearance, Observations, PodAction, SignalHit};
+use crate::facts::{
+    ArtifactKind, Clearance, Effect, Observations, PodAction, SignalHit, TextFound,
+};
+use crate::layout::Layout;
 use crate::logline::{iso_time, Timestamp};
 
 /// A failure only in this long after a kubelet start can be a start-up transient...
@@ -77,16 +81,47 @@ impl Seen {
     }
 }
 
+/// A `resolve` condition's text found in the bundle: which rule's, where, on
+/// which node.
+struct ResolvingText<'o> {
+    condition: &'o str,
+    found: &'o TextFound,
+    node: Option<String>,
+}
+
 /// What the clearing checks read, built once per bundle.
 pub(super) struct Evidence<'o> {
     obs: &'o Observations,
     year: Option<u16>,
     /// Per namespace, the pods the bundle's pod lists and pod objects name.
     listed: BTreeMap<&'o str, BTreeSet<&'o str>>,
+    /// Per rule, the texts of its `resolve` conditions.
+    resolving: BTreeMap<usize, Vec<ResolvingText<'o>>>,
 }
 
 impl<'o> Evidence<'o> {
-    pub(super) fn new(obs: &'o Observations, year: Option<u16>) -> Evidence<'o> {
+    pub(super) fn new(
+        obs: &'o Observations,
+        year: Option<u16>,
+        pack: &'o RulePack,
+        layout: &Layout,
+    ) -> Evidence<'o> {
+        let mut resolving: BTreeMap<usize, Vec<ResolvingText<'o>>> = BTreeMap::new();
+        for t in &obs.texts {
+            let Some(c) = pack
+                .rules
+                .get(t.rule)
+                .and_then(|r| r.conditions.get(t.condition))
+                .filter(|c| c.spec.effect == Effect::Resolve)
+            else {
+                continue;
+            };
+            resolving.entry(t.rule).or_default().push(ResolvingText {
+                condition: c.spec.name.as_str(),
+                found: t,
+                node: layout.node_name_of(t.artifact).map(str::to_string),
+            });
+        }
         let mut listed: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for a in &obs.artifacts {
             // A describe is about the pods someone chose to describe, not a listing.
@@ -102,7 +137,12 @@ impl<'o> Evidence<'o> {
                 }
             }
         }
-        Evidence { obs, year, listed }
+        Evidence {
+            obs,
+            year,
+            listed,
+            resolving,
+        }
     }
 
     fn dated(&self, artifact: usize, t: Option<Timestamp>) -> Option<Timestamp> {
@@ -153,6 +193,8 @@ impl<'o> Evidence<'o> {
 /// Split a group's hits into those still current and those later evidence
 /// shows over (with what shows it).
 pub(super) fn split<'h>(
+    rule: usize,
+    node: Option<&str>,
     hits: &[(&'h SignalHit, Subject)],
     ev: &Evidence<'_>,
 ) -> (Vec<(&'h SignalHit, Subject)>, Option<Cleared<'h>>) {
@@ -167,7 +209,7 @@ pub(super) fn split<'h>(
             .iter()
             .filter_map(|&i| hits.get(i).cloned())
             .collect();
-        if let Some(c) = clear(&about, &part, ev) {
+        if let Some(c) = clear(&about, &part, ev).or_else(|| text_after(rule, node, &part, ev)) {
             // One success or deletion often clears several parts.
             if !clearances.contains(&c) {
                 clearances.push(c);
@@ -192,8 +234,49 @@ pub(super) fn split<'h>(
 
 /// The first evidence that this part's failures are over.
 fn clear(about: &About, part: &[(&SignalHit, Subject)], ev: &Evidence<'_>) -> Option<Clearance> {
-    let last = part
-        .iter()
+    let last = last_failure(part, ev)?;
+    mounted_after(part, ev, &last)
+        .or_else(|| pod_gone_after(about, part, ev, &last))
+        .or_else(|| start_up_transient(part, ev))
+}
+
+/// The rule's own word that the failure is over (a `resolve` condition): its
+/// text found on the same node after the part's last failure, with captures
+/// that agree with the failure's (the driver that registered is the one that
+/// was missing).
+fn text_after(
+    rule: usize,
+    node: Option<&str>,
+    part: &[(&SignalHit, Subject)],
+    ev: &Evidence<'_>,
+) -> Option<Clearance> {
+    let last = last_failure(part, ev)?;
+    ev.resolving.get(&rule)?.iter().find_map(|r| {
+        let agrees = r.found.captures.iter().all(|(k, v)| {
+            part.iter()
+                .all(|(h, _)| h.captures.get(k).is_none_or(|hv| hv == v))
+        });
+        let at = ev.seen(r.found.artifact, r.found.line, r.found.timestamp);
+        (r.node.as_deref() == node && agrees && at.after(&last) == Some(true)).then(|| {
+            let named: Vec<String> = r
+                .found
+                .captures
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
+            let what = if named.is_empty() {
+                r.condition.to_string()
+            } else {
+                format!("{} ({})", r.condition, named.join(", "))
+            };
+            ev.clearance(what, at)
+        })
+    })
+}
+
+/// Where and when the part's last failure is.
+fn last_failure(part: &[(&SignalHit, Subject)], ev: &Evidence<'_>) -> Option<Seen> {
+    part.iter()
         .map(|(h, _)| ev.hit(h))
         .max_by(|a, b| match a.after(b) {
             Some(true) => std::cmp::Ordering::Greater,
@@ -202,10 +285,7 @@ fn clear(about: &About, part: &[(&SignalHit, Subject)], ev: &Evidence<'_>) -> Op
                 .time
                 .map(|t| t.sort_key())
                 .cmp(&b.time.map(|t| t.sort_key())),
-        })?;
-    mounted_after(part, ev, &last)
-        .or_else(|| pod_gone_after(about, part, ev, &last))
-        .or_else(|| start_up_transient(part, ev))
+        })
 }
 
 /// Every volume this part failed to mount in a kubelet log was mounted later

@@ -164,7 +164,7 @@ pub fn evaluate<'a>(
         statuses,
         text_found,
     };
-    let evidence = cleared::Evidence::new(obs, year);
+    let evidence = cleared::Evidence::new(obs, year, pack, layout);
     let outcomes: Vec<Outcome<'_, 'a>> = groups
         .values()
         .filter_map(|g| outcome(pack, &ctx, &evidence, g, year))
@@ -311,7 +311,7 @@ fn outcome<'g, 'h>(
     let (current, cleared) = if ruled_out {
         (g.hits.clone(), None)
     } else {
-        cleared::split(&g.hits, evidence)
+        cleared::split(g.rule, g.node.as_deref(), &g.hits, evidence)
     };
     Some(Outcome {
         group: g,

@@ -369,6 +369,8 @@ fn a_text_condition_counts_only_on_the_findings_node_or_the_cluster() {
             condition: 0,
             artifact: if text_on == "n1" { l1 } else { l2 },
             line: 9,
+            timestamp: None,
+            captures: BTreeMap::new(),
         });
         let d = decide(&pack, &b);
         if want.is_empty() {
@@ -767,4 +769,83 @@ fn a_record_beside_the_one_naming_the_pod_is_the_same_failure() {
     let nodes = crate::node_facts::build(&b.obs, &layout);
     let v = evaluate(&pack, &b.obs, &layout, &nodes);
     assert_eq!(v.findings[0].occurrences, 2);
+}
+
+/// A rule whose own `resolve` condition says when its failure is over: the
+/// CSI driver registering after its pods failed to find it.
+#[test]
+fn a_resolve_conditions_text_after_the_failure_on_its_node_ends_it() {
+    let unregistered = r#"id = "unregistered"
+title = "unregistered"
+severity = "high"
+category = "storage"
+summary = "test rule"
+
+[[signal]]
+name = "failure"
+in = ["kubelet-log"]
+literals = ["not registered"]
+regex = 'driver (?P<driver>\S+) not registered'
+
+[[condition]]
+name = "the driver registered later"
+fact = "text"
+expect = "present"
+effect = "resolve"
+in = ["kubelet-log"]
+literals = ["Registered driver"]
+regex = 'Registered driver (?P<driver>\S+)'
+needs = "the kubelet log"
+
+[fix]
+summary = "register it"
+
+[[example]]
+kind = "kubelet-log"
+match = true
+source = "test"
+text = 'driver a.csi.example.com not registered'
+
+[[example]]
+kind = "kubelet-log"
+match = false
+source = "test"
+text = 'driver a.csi.example.com registered'
+"#;
+    let pack = load(&[("rules/unregistered.toml".into(), unregistered.into())])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = |driver: &str, line: u64| {
+        let mut b = Bundle::default();
+        let log = b.artifact("b/w/kubelet.log", ArtifactKind::KubeletLog);
+        let record = build_record(
+            10,
+            &["E0418 08:42:39.000001    1187 x.go:1] driver a.csi.example.com not registered"],
+        );
+        b.obs.hits.push(SignalHit {
+            rule: 0,
+            signal: 0,
+            artifact: log,
+            matched: String::new(),
+            record,
+            captures: [("driver".to_string(), "a.csi.example.com".to_string())].into(),
+        });
+        b.obs.texts.push(TextFound {
+            rule: 0,
+            condition: 0,
+            artifact: log,
+            line,
+            timestamp: None,
+            captures: [("driver".to_string(), driver.to_string())].into(),
+        });
+        decide(&pack, &b)
+    };
+    let d = run("a.csi.example.com", 20);
+    assert!(d.findings.is_empty(), "{d:?}");
+    assert_eq!(
+        d.resolved,
+        ["unregistered@w: resolved: the driver registered later (driver a.csi.example.com) (b/w/kubelet.log line 20)"]
+    );
+    // Another driver, or the same one before the failure: still current.
+    assert_eq!(run("b.csi.example.com", 20).findings.len(), 1);
+    assert_eq!(run("a.csi.example.com", 5).findings.len(), 1);
 }
