@@ -497,8 +497,11 @@ fn sniff(text: &str) -> Option<ArtifactKind> {
         if runtime * 3 >= lines.len() && runtime > 0 {
             return Some(ArtifactKind::RuntimeLog);
         }
-        // A plain klog file (no journald prefix) whose lines are kubelet's.
-        if klog_hdr * 2 >= lines.len() && text.contains(".go:") {
+        // A plain klog file (no journald prefix) whose lines are kubelet's. A
+        // container's stamped output (a controller's, a CSI driver's) is klog
+        // too, and speaks of pods and volumes, but it is not the kubelet.
+        let stamped = lines.iter().any(|l| crate::logline::has_container_stamp(l));
+        if klog_hdr * 2 >= lines.len() && text.contains(".go:") && !stamped {
             let kubeletish = [
                 "kubelet",
                 "volume",

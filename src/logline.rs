@@ -271,9 +271,47 @@ pub fn klog_time(s: &str) -> Option<Timestamp> {
     })
 }
 
+/// Whether a container runtime stamped the line (`kubectl logs --timestamps`,
+/// a CRI log file): it is a container's output, not a host service's.
+pub fn has_container_stamp(line: &str) -> bool {
+    container_prefix(line).is_some()
+}
+
 pub fn has_klog_header(line: &str) -> bool {
     let inner = split_line(line).inner;
     klog_time(&inner).is_some()
+}
+
+/// The stamp a container runtime puts before each line of a container's
+/// output: `2024-06-03T13:12:01.123456789Z ` (`kubectl logs --timestamps`,
+/// `docker logs -t`: RFC 3339 with nanoseconds, in UTC) or, in the CRI log
+/// files under `/var/log/pods`, the same followed by the stream and a
+/// full/partial tag (`stderr F `). Returns (time, stream, the line inside).
+fn container_prefix(line: &str) -> Option<(Timestamp, &str, &str)> {
+    let b = line.as_bytes();
+    // Nine fraction digits and a zone: what runtimes write, and what
+    // applications stamping their own lines rarely do.
+    if b.get(10) != Some(&b'T') || b.get(19) != Some(&b'.') {
+        return None;
+    }
+    let (ts, end) = iso_time(line)?;
+    let stamp = line.get(..end)?;
+    let fraction = stamp.get(20..)?;
+    let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+    let zoned = stamp.ends_with('Z') || fraction.get(digits..).is_some_and(|z| !z.is_empty());
+    if digits != 9 || !zoned {
+        return None;
+    }
+    let rest = line.get(end..)?.strip_prefix(' ')?;
+    for stream in ["stdout", "stderr"] {
+        if let Some(inner) = rest
+            .strip_prefix(stream)
+            .and_then(|r| r.strip_prefix(" F ").or_else(|| r.strip_prefix(" P ")))
+        {
+            return Some((ts, stream, inner));
+        }
+    }
+    Some((ts, "container", rest))
 }
 
 /// The journald prefix `<time> <host> <unit>[<pid>]: `: (time, host, source, prefix length).
@@ -580,6 +618,19 @@ fn opens_entry(inner: &str) -> (bool, Option<Timestamp>) {
 /// Take one physical line apart.
 pub fn split_line(line: &str) -> LineView<'_> {
     let line = line.strip_suffix('\r').unwrap_or(line);
+    // `kubectl logs --timestamps`, `docker logs -t` and the CRI log files
+    // stamp every physical line, continuation lines too: the line inside
+    // says whether it opens a record.
+    if let Some((ts, stream, rest)) = container_prefix(line) {
+        let (header, inner_ts) = opens_entry(rest);
+        return LineView {
+            source: Some(stream),
+            host: None,
+            inner: Cow::Borrowed(rest),
+            header,
+            timestamp: inner_ts.or(Some(ts)),
+        };
+    }
     let (jts, host, source, rest) = match journald_prefix(line) {
         Some((ts, host, source, len)) => (
             Some(ts),
@@ -672,6 +723,31 @@ mod tests {
         assert!(v.header);
         let ts = v.timestamp.unwrap();
         assert_eq!((ts.month, ts.day, ts.hour, ts.micros), (2, 3, 6, 703355));
+    }
+
+    /// `kubectl logs --timestamps` of a CSI node plugin and a CRI log file
+    /// (`/var/log/pods/.../0.log`): the stamp is stripped, the klog line
+    /// inside opens a record and its continuation lines do not.
+    #[test]
+    fn container_log_stamps_are_stripped_and_continuations_stay_continuations() {
+        for (line, source) in [
+            ("2024-06-03T13:12:01.123456789Z E0603 13:12:01.118934       1 mount_linux.go:232] Mount failed: exit status 32", "container"),
+            ("2024-06-03T13:12:01.123456789Z stderr F E0603 13:12:01.118934       1 mount_linux.go:232] Mount failed: exit status 32", "stderr"),
+        ] {
+            let v = split_line(line);
+            assert_eq!(v.source, Some(source));
+            assert!(v.header);
+            assert!(v.inner.starts_with("E0603 13:12:01.118934"), "{}", v.inner);
+        }
+        let next = split_line("2024-06-03T13:12:01.123460001Z Mounting arguments: -t nfs 10.0.0.5:/export /var/lib/kubelet/pods/x/volumes/kubernetes.io~nfs/share");
+        assert!(!next.header);
+        assert_eq!(next.source, Some("container"));
+        let t = next.timestamp.map(|t| t.to_string());
+        assert_eq!(t.as_deref(), Some("2024-06-03T13:12:01.123460"));
+        // An application's own second-precision stamp is its header, not a wrapper.
+        let app = split_line("2021-08-03T09:24:47.123Z INFO controller started");
+        assert!(app.header);
+        assert!(app.inner.starts_with("2021-08-03T09:24:47.123Z"));
     }
 
     #[test]

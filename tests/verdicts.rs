@@ -59,3 +59,26 @@ E0603 13:14:04.000001    1211 pod_workers.go:1298] "Error syncing pod, skipping"
         f.confidence_reason
     );
 }
+
+/// `kubectl logs --timestamps` of a CSI node plugin stamps every physical
+/// line, so the mount error's `Mounting arguments:` and `Output:` lines looked
+/// like records of their own and the NFS rule never saw them together.
+/// (Format: kubelet/csi-driver-nfs `mount_linux.go` record, each line
+/// prefixed with the runtime's RFC 3339 nanosecond stamp.)
+#[test]
+fn a_timestamped_container_log_keeps_multi_line_errors_whole() {
+    let log = "2024-06-03T13:12:01.219934567Z E0603 13:12:01.219934       1 mount_linux.go:232] Mount failed: exit status 32
+2024-06-03T13:12:01.219964567Z Mounting command: mount
+2024-06-03T13:12:01.219974567Z Mounting arguments: -t nfs -o nfsvers=4.1 10.0.0.5:/export/pvc-1 /var/lib/kubelet/pods/0c1a2b3c-1111-4a4a-9b9b-000000000001/volumes/kubernetes.io~csi/pvc-1/mount
+2024-06-03T13:12:01.219984567Z Output: mount: /var/lib/kubelet/pods/0c1a2b3c-1111-4a4a-9b9b-000000000001/volumes/kubernetes.io~csi/pvc-1/mount: bad option; for several filesystems (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program.
+";
+    let r = analyze(&[("csi-nfs-node-nfs.log", log)]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "nfs-client-helper-missing")
+        .expect("the helper-program failure is found");
+    assert_eq!(f.affected.volumes, ["pvc-1"]);
+    assert_eq!((f.evidence[0].line, f.evidence[0].line_end), (1, 4));
+    assert_eq!(f.first_seen.as_deref(), Some("2024-06-03T13:12:01.219934"));
+}
