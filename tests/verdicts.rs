@@ -18,6 +18,13 @@ fn analyze(files: &[(&str, &str)]) -> Report {
         .expect("report")
 }
 
+fn finding<'r>(r: &'r Report, rule: &str) -> &'r podmortem::report::model::Finding {
+    r.findings
+        .iter()
+        .find(|f| f.rule == rule)
+        .unwrap_or_else(|| panic!("{rule} is reported: {:?}", r.findings))
+}
+
 /// A CSI driver's own error, in no rule, on the pod whose mount then times
 /// out: the timeout (a symptom) must point at it, not claim that nothing
 /// else explains it. The kubelet lines are 1.29's formats
@@ -30,11 +37,7 @@ E0603 13:12:01.119023    1211 nestedpendingoperations.go:348] Operation for "{vo
 E0603 13:14:04.000001    1211 pod_workers.go:1298] "Error syncing pod, skipping" err="unmounted volumes=[data], unattached volumes=[data kube-api-access-x]: timed out waiting for the condition" pod="shop/web-0" podUID="0c1a2b3c-1111-4a4a-9b9b-000000000001"
 "#;
     let r = analyze(&[("node-a/kubelet.log", log)]);
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "mount-wait-timeout")
-        .expect("the timeout is reported");
+    let f = finding(&r, "mount-wait-timeout");
     assert!(
         f.confidence_reason.contains("backend quorum lost on store"),
         "{}",
@@ -48,11 +51,7 @@ E0603 13:14:04.000001    1211 pod_workers.go:1298] "Error syncing pod, skipping"
         .map(|l| format!("{l}\n"))
         .collect();
     let r = analyze(&[("node-a/kubelet.log", &alone)]);
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "mount-wait-timeout")
-        .expect("the timeout is reported");
+    let f = finding(&r, "mount-wait-timeout");
     assert!(
         f.confidence_reason.contains("nothing else"),
         "{}",
@@ -73,11 +72,7 @@ fn a_timestamped_container_log_keeps_multi_line_errors_whole() {
 2024-06-03T13:12:01.219984567Z Output: mount: /var/lib/kubelet/pods/0c1a2b3c-1111-4a4a-9b9b-000000000001/volumes/kubernetes.io~csi/pvc-1/mount: bad option; for several filesystems (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program.
 ";
     let r = analyze(&[("csi-nfs-node-nfs.log", log)]);
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "nfs-client-helper-missing")
-        .expect("the helper-program failure is found");
+    let f = finding(&r, "nfs-client-helper-missing");
     assert_eq!(f.affected.volumes, ["pvc-1"]);
     assert_eq!((f.evidence[0].line, f.evidence[0].line_end), (1, 4));
     assert_eq!(f.first_seen.as_deref(), Some("2024-06-03T13:12:01.219934"));
