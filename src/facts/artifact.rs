@@ -147,6 +147,23 @@ pub struct Event {
     pub line: u64,
 }
 
+impl Event {
+    /// The first time it was seen, where the source states one.
+    pub fn first_time(&self) -> Option<Timestamp> {
+        crate::logline::iso_time(self.first.as_deref()?).map(|(t, _)| t)
+    }
+
+    /// The last time it was seen (`age` holds a time, not a printed age),
+    /// else its first.
+    pub fn last_time(&self) -> Option<Timestamp> {
+        self.age
+            .as_deref()
+            .and_then(crate::logline::iso_time)
+            .map(|(t, _)| t)
+            .or_else(|| self.first_time())
+    }
+}
+
 /// What `kubectl describe pod` tells about one pod.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PodFacts {

@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::regex;
+
 use crate::facts::{ContainerMount, ContainerStatus, Event, PodFacts, PodVolume};
 
 /// Parse one or more `kubectl describe pod` outputs concatenated in one file
@@ -157,10 +159,6 @@ const POD_KEYS: &[&str] = &[
     "UID",
     "Termination Grace Period",
 ];
-
-fn regex(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
-    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
-}
 
 fn key_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();

@@ -11,6 +11,8 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
+
+use super::regex;
 use serde_json::Value;
 
 use crate::facts::Event;
@@ -249,10 +251,6 @@ pub(crate) fn column_spans(line: &str) -> Vec<(usize, usize)> {
 fn is_separator(line: &str) -> bool {
     let t = line.trim();
     !t.is_empty() && t.chars().all(|c| c == '-' || c == ' ' || c == '\t')
-}
-
-fn regex(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
-    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
 }
 
 fn age_re() -> Option<&'static Regex> {

@@ -10,6 +10,7 @@
 //! whole table: sos may cut a table mid-line, and one bad row must not hide
 //! the rest.
 
+use super::numbered_lines;
 use crate::facts::MountEntry;
 
 /// Parse /proc/<pid>/mountinfo text. Malformed lines are returned as errors with their line number, not a panic.
@@ -85,11 +86,6 @@ fn octal_byte(digits: &[u8]) -> Option<u8> {
         value = value * 8 + u32::from(d - b'0');
     }
     u8::try_from(value).ok()
-}
-
-/// Lines numbered from 1, without CR (tables copied through Windows tools).
-fn numbered_lines(text: &str) -> impl Iterator<Item = (u64, &str)> {
-    (1u64..).zip(text.lines().map(|l| l.trim_end_matches('\r')))
 }
 
 /// Fields before the ` - ` separator that every mountinfo row has.

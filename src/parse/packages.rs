@@ -17,6 +17,7 @@
 //! tests on real lists of each; one file, since format detection decides
 //! between them.
 
+use super::numbered_lines;
 use crate::facts::{Package, PackageManager};
 
 /// Lines looked at when telling the format; enough to be sure, cheap on huge lists.
@@ -90,12 +91,6 @@ pub fn parse(text: &str) -> Vec<Package> {
         }
         None => Vec::new(),
     }
-}
-
-/// Lines numbered from 1, without CR or a leading byte-order mark.
-fn numbered_lines(text: &str) -> impl Iterator<Item = (u64, &str)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    (1u64..).zip(text.lines().map(|l| l.trim_end_matches('\r')))
 }
 
 /// Lines the list tools print around the rows: `dpkg -l` legend and ruler,

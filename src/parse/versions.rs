@@ -14,6 +14,8 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
+
+use super::regex;
 use serde_json::Value;
 
 use crate::facts::VersionFact;
@@ -101,10 +103,6 @@ pub fn from_log_line(line: &str) -> Option<VersionFact> {
         return Some(fact("kubernetes", c.get(1)?.as_str()));
     }
     None
-}
-
-fn regex(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
-    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
 }
 
 fn cap<'t>(re: Option<&Regex>, text: &'t str) -> Option<regex::Captures<'t>> {

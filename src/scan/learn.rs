@@ -61,22 +61,36 @@ fn learn_startup(a: &mut ArtifactFacts, head: &[u8]) {
             memchr::memchr_iter(b'\n', head.get(..start).unwrap_or_default()).count() as u64 + 1;
         let text = String::from_utf8_lossy(head.get(start..end).unwrap_or_default());
         let inner = split_line(&text).inner.into_owned();
-        let mut facts: Vec<VersionFact> = crate::parse::versions::from_log_line(&inner)
+        for f in versions_stated(&inner)
             .into_iter()
-            .collect();
-        if inner.contains("Docker Info:") {
-            facts.extend(crate::parse::versions::parse(&inner));
+            .filter(|f| f.component != "kubernetes")
+        {
+            add_version(a, f, line_no);
         }
-        for mut f in facts.into_iter().filter(|f| f.component != "kubernetes") {
-            f.line = line_no;
-            if !a
-                .versions
-                .iter()
-                .any(|v| v.component == f.component && v.version == f.version)
-            {
-                a.versions.push(f);
-            }
-        }
+    }
+}
+
+/// The versions a log line states (one place knows these wordings); a
+/// Docker Info struct also states the node's OS and kernel.
+fn versions_stated(text: &str) -> Vec<VersionFact> {
+    let mut facts: Vec<VersionFact> = crate::parse::versions::from_log_line(text)
+        .into_iter()
+        .collect();
+    if text.contains("Docker Info:") {
+        facts.extend(crate::parse::versions::parse(text));
+    }
+    facts
+}
+
+/// A version fact at `line`, unless the artifact already states it.
+fn add_version(a: &mut ArtifactFacts, mut f: VersionFact, line: u64) {
+    if !a
+        .versions
+        .iter()
+        .any(|v| v.component == f.component && v.version == f.version)
+    {
+        f.line = line;
+        a.versions.push(f);
     }
 }
 
@@ -144,16 +158,8 @@ pub(super) fn learn_from_probe(
             }
         }
         PROBE_VERSION => {
-            // The probe finds the line; the version parser reads it (one
-            // place knows these wordings). A Docker Info struct also states
-            // the node's OS and kernel.
-            let mut facts: Vec<VersionFact> = crate::parse::versions::from_log_line(&record.text)
-                .into_iter()
-                .collect();
-            if record.text.contains("Docker Info:") {
-                facts.extend(crate::parse::versions::parse(&record.text));
-            }
-            for mut f in facts {
+            // The probe finds the line; the version parser reads it.
+            for f in versions_stated(&record.text) {
                 // Only the kubelet's own log states the node's Kubernetes
                 // version: a pod's `Version: v4.8.0` is its component's.
                 if f.component == "kubernetes" && a.kind != Some(ArtifactKind::KubeletLog) {
@@ -166,14 +172,7 @@ pub(super) fn learn_from_probe(
                         timestamp: record.timestamp,
                     });
                 }
-                f.line = record.first_line;
-                if !a
-                    .versions
-                    .iter()
-                    .any(|v| v.component == f.component && v.version == f.version)
-                {
-                    a.versions.push(f);
-                }
+                add_version(a, f, record.first_line);
             }
         }
         _ => {}
@@ -188,31 +187,18 @@ pub(super) fn learn_from_probe(
 /// pods=["ns/name", ...]` (structured). Read by hand: one such line per pod
 /// deleted, and a regex's captures on each cost more than scanning it.
 pub(super) fn learn_pod_lifecycle(a: &mut ArtifactFacts, record: &Record) {
-    let text = record.text.as_str();
-    let Some(at) = text.find("SyncLoop ") else {
+    let Some((action, after)) = pod_removal(&record.text) else {
         return;
     };
-    let rest = text.get(at + 9..).unwrap_or_default();
-    let (action, refs) = if let Some(r) = rest.strip_prefix('(') {
-        let Some((action, after)) = r.split_once(", ") else {
-            return;
-        };
-        let refs = after
-            .split_once("): \"")
-            .map(|(_, r)| r.split('"').next().unwrap_or_default());
-        (action, refs)
-    } else {
-        let action = rest.split(['"', ' ']).next().unwrap_or_default();
-        let refs = rest
-            .split_once("pods=[")
-            .map(|(_, r)| r.split(']').next().unwrap_or_default());
-        (action, refs)
-    };
-    let action = match action {
-        "DELETE" => PodAction::Delete,
-        "REMOVE" => PodAction::Remove,
-        _ => return,
-    };
+    // `, "api"): "name_ns(uid), ..."` or `" source="api" pods=["ns/name", ...]`.
+    let refs = after
+        .split_once("): \"")
+        .map(|(_, r)| r.split('"').next().unwrap_or_default())
+        .or_else(|| {
+            after
+                .split_once("pods=[")
+                .map(|(_, r)| r.split(']').next().unwrap_or_default())
+        });
     for r in refs
         .unwrap_or_default()
         .split(',')
@@ -229,6 +215,20 @@ pub(super) fn learn_pod_lifecycle(a: &mut ArtifactFacts, record: &Record) {
             });
         }
     }
+}
+
+/// A `SyncLoop` line that removes a pod (`SyncLoop (DELETE, "api"): ...` or
+/// `"SyncLoop REMOVE" source=...`): its action and the text after the word.
+/// ADD, UPDATE and PLEG lines, and `DELETEd` in an error, are none.
+pub(super) fn pod_removal(line: &str) -> Option<(PodAction, &str)> {
+    let rest = line.get(line.find("SyncLoop ")? + "SyncLoop ".len()..)?;
+    let rest = rest.strip_prefix('(').unwrap_or(rest);
+    [("DELETE", PodAction::Delete), ("REMOVE", PodAction::Remove)]
+        .into_iter()
+        .find_map(|(word, action)| {
+            let after = rest.strip_prefix(word)?;
+            (!after.starts_with(|c: char| c.is_ascii_alphanumeric())).then_some((action, after))
+        })
 }
 
 /// A pod as the kubelet names it: `namespace/name` (structured logs) or

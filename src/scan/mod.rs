@@ -37,7 +37,7 @@ use crate::rules::matcher::{
 use crate::rules::prefilter::Prefilter;
 use crate::unrecognized::Tally;
 use errors::{BuiltError, ErrorCandidate};
-use learn::{learn_from_head, learn_from_probe, learn_pod_lifecycle, year_in};
+use learn::{learn_from_head, learn_from_probe, learn_pod_lifecycle, pod_removal, year_in};
 use structured::{drop_link_stubs, link_stub_target, parse_into};
 
 /// Structured artifacts are read whole up to this size; beyond it they are skipped with a note.
@@ -350,7 +350,9 @@ impl<'a> Scanner<'a> {
                     continue;
                 }
                 let end = lines.end_of(line);
-                if !deletes_a_pod(buf.get(line..end).unwrap_or_default()) {
+                let removes = std::str::from_utf8(buf.get(line..end).unwrap_or_default())
+                    .is_ok_and(|l| pod_removal(l).is_some());
+                if !removes {
                     continue;
                 }
                 line_no += count_newlines(buf.get(counted_to..line).unwrap_or_default());
@@ -611,20 +613,6 @@ fn last_dated_line(buf: &[u8]) -> Option<crate::logline::Timestamp> {
         end = start;
     }
     None
-}
-
-/// Whether a `SyncLoop` line is a pod's DELETE or REMOVE (klog text
-/// `SyncLoop (DELETE, ` or structured `SyncLoop REMOVE"`), not one of the
-/// many UPDATE, PLEG and ADD lines.
-fn deletes_a_pod(line: &[u8]) -> bool {
-    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new("SyncLoop "));
-    let Some(at) = finder.find(line) else {
-        return false;
-    };
-    let rest = line.get(at + 9..).unwrap_or_default();
-    let rest = rest.strip_prefix(b"(").unwrap_or(rest);
-    rest.starts_with(b"DELETE") || rest.starts_with(b"REMOVE")
 }
 
 /// The volume of a `MountVolume.SetUp succeeded for volume "x"` line, read

@@ -561,11 +561,6 @@ pub fn clusters(obs: &Observations, tally: &Tally, layout: &Layout) -> Vec<Clust
                 ev.object.as_deref().unwrap_or(""),
                 ev.message
             );
-            let time = |t: &Option<String>| {
-                t.as_deref()
-                    .and_then(crate::logline::iso_time)
-                    .map(|(t, _)| t)
-            };
             // Only a Pod is a pod: a Node's or a Deployment's event is not.
             let pod = ev
                 .object
@@ -586,8 +581,8 @@ pub fn clusters(obs: &Observations, tally: &Tally, layout: &Layout) -> Vec<Clust
                     artifact: &a.path,
                     line: ev.line,
                     text: &text,
-                    timestamp: time(&ev.first).or_else(|| time(&ev.age)),
-                    until: time(&ev.age),
+                    timestamp: ev.first_time().or_else(|| ev.last_time()),
+                    until: ev.last_time(),
                     count: ev.count,
                     node,
                     pod: pod.as_deref(),

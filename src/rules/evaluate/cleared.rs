@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::load::RulePack;
-use super::subject::{event_of, Subject};
+use super::subject::{hit_time, Subject};
 use crate::facts::{
     ArtifactKind, Clearance, Effect, Observations, PodAction, SignalHit, TextFound,
 };
@@ -166,11 +166,7 @@ impl<'o> Evidence<'o> {
 
     /// When a hit happened: its record, or for an event the last time it was seen.
     fn hit(&self, h: &SignalHit) -> Seen {
-        let time = h.record.timestamp.or_else(|| {
-            let e = event_of(h, self.obs)?;
-            iso_time(e.age.as_deref().or(e.first.as_deref())?).map(|(t, _)| t)
-        });
-        self.seen(h.artifact, h.record.last_line, time)
+        self.seen(h.artifact, h.record.last_line, hit_time(h, self.obs))
     }
 
     fn path(&self, artifact: usize) -> &str {
@@ -398,9 +394,7 @@ fn pod_gone_after(
             if !deleted {
                 continue;
             }
-            let time =
-                iso_time(e.age.as_deref().or(e.first.as_deref()).unwrap_or("")).map(|(t, _)| t);
-            let at = ev.seen(i, e.line, time);
+            let at = ev.seen(i, e.line, e.last_time());
             if later(&at) {
                 return Some(ev.clearance(
                     format!(

@@ -454,11 +454,6 @@ fn seen(
     obs: &Observations,
     year: Option<u16>,
 ) -> (Option<Timestamp>, Option<Timestamp>) {
-    let iso = |t: &Option<String>| {
-        t.as_deref()
-            .and_then(crate::logline::iso_time)
-            .map(|(t, _)| t)
-    };
     // Log records' times first: a journal's are local and zoneless, an event's
     // are UTC, and one span must not mix the two. Events speak when no
     // record of the group has a time (an events-only finding).
@@ -474,7 +469,7 @@ fn seen(
         for (h, _) in hits {
             if let Some(e) = event_of(h, obs) {
                 // An event stands for all its occurrences, first to last.
-                stamps.extend(iso(&e.first).into_iter().chain(iso(&e.age)));
+                stamps.extend(e.first_time().into_iter().chain(e.last_time()));
             }
         }
     }

@@ -5,9 +5,10 @@
 
 use super::super::load::Rule;
 use super::history;
+use super::subject::hit_time;
 use super::subject::Subject;
 use crate::facts::{ConditionResult, NodeFacts, Observations, SignalHit};
-use crate::logline::{iso_time, Timestamp};
+use crate::logline::Timestamp;
 
 /// When the failures of a group are over because a package changed after them
 /// (see `history`): the reason, for the `resolved` list.
@@ -44,14 +45,4 @@ pub(super) fn by_package_change(
         &schemes,
         year,
     )
-}
-
-/// When a hit happened: its record's time, or for an event without one
-/// (JSON, YAML) the last time the event was seen.
-fn hit_time(h: &SignalHit, obs: &Observations) -> Option<Timestamp> {
-    if let Some(t) = h.record.timestamp {
-        return Some(t);
-    }
-    let e = super::subject::event_of(h, obs)?;
-    iso_time(e.age.as_deref()?).map(|(t, _)| t)
 }

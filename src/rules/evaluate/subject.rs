@@ -137,6 +137,14 @@ pub(super) fn event_of<'a>(hit: &SignalHit, obs: &'a Observations) -> Option<&'a
         })
 }
 
+/// When a hit happened: its record's time, or for an event without one
+/// (JSON, YAML, a wide table row) the last time the event was seen.
+pub(super) fn hit_time(hit: &SignalHit, obs: &Observations) -> Option<Timestamp> {
+    hit.record
+        .timestamp
+        .or_else(|| event_of(hit, obs)?.last_time())
+}
+
 fn split_pod(p: &str) -> (Option<String>, String) {
     // `ns/name`, or the kubelet's `name_ns(uid)`.
     if let Some((ns, name)) = p.split_once('/') {
